@@ -1,0 +1,23 @@
+# make install PREFIX=/usr/local DESTDIR=
+#   $(PREFIX)/bin        ct-* tools, ctbox, ct
+#   $(PREFIX)/share/man  man pages (bin/*/*.1, share/man/*.5 ...)
+#   $(PREFIX)/share/ct   seccomp profile, examples, docs, completions
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MANDIR := $(DESTDIR)$(PREFIX)/share/man
+SHAREDIR := $(DESTDIR)$(PREFIX)/share/ct
+
+MAN_PAGES := $(wildcard bin/*/*.1) $(wildcard share/man/*.[1-8])
+
+.PHONY: install
+install: tools
+	install -d $(BINDIR) $(SHAREDIR)
+	for f in $(TOOL_BINS) $(B)/bin/ctbox $(wildcard $(B)/bin/ct); do \
+	  install -m 755 $$f $(BINDIR)/; done
+	for m in $(MAN_PAGES); do \
+	  s=$${m##*.}; install -d $(MANDIR)/man$$s; \
+	  install -m 644 $$m $(MANDIR)/man$$s/; done
+	for d in $(filter-out share/man,$(wildcard share/*)); do \
+	  cp -R $$d $(SHAREDIR)/; done
