@@ -129,8 +129,10 @@ int main(int argc, char **argv)
 		return install(argv[2]);
 	}
 	a = find(argv[1]);
-	if (!a)
-		ct_die_usage("no tool named '%s'; see 'ctbox --list'", argv[1]);
+	if (!a) {
+		ct_warn("no tool named '%s'; see 'ctbox --list'", argv[1]);
+		return CT_EXIT_USAGE;
+	}
 	ct_set_prog(a->name);
 	argv[1] = (char *)a->name;
 	return a->main(argc - 1, argv + 1);
