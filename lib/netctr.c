@@ -967,9 +967,14 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 				goto out;
 			joined = 1;
 		}
-		if (write_hosts(bundle, c.hostname, c.name, ip, joined ? "" : NULL,
-				o->add_hosts, o->nadd_hosts, e) < 0)
+		text = join_words(o->aliases, o->naliases);
+		r = write_hosts(bundle, c.hostname, c.name, ip, text, o->add_hosts,
+				o->nadd_hosts, e);
+		free(text);
+		text = NULL;
+		if (r < 0)
 			goto out;
+		r = -1;
 		text = dns ? user_resolv(gw) : host_resolv();
 		if (write_text(bundle, "resolv.conf", text, e) < 0)
 			goto out;
