@@ -450,6 +450,7 @@ static int subnet_taken(const struct ct_cidr *s, const struct ct_network *v, siz
 static int bridge_setup(struct ct_nl *nl, const struct ct_network *n, struct ct_err *e)
 {
 	struct ct_nl_link up = CT_NL_LINK_INIT;
+	unsigned char mac[6];
 	char *p;
 	int idx = ct_nl_ifindex(nl, n->bridge, e), r;
 
@@ -460,6 +461,11 @@ static int bridge_setup(struct ct_nl *nl, const struct ct_network *n, struct ct_
 	if (ct_nl_bridge_add(nl, n->bridge, e) < 0 ||
 	    ct_nl_addr_add(nl, n->bridge, n->gateway, n->subnet.prefix, e) < 0)
 		goto fail;
+	/* a fixed MAC: otherwise the bridge takes the lowest of its ports'
+	 * and changes it when that port goes, which leaves the other
+	 * containers with a stale ARP entry for the gateway */
+	ct_mac_from_ip(n->gateway, mac);
+	up.mac = mac;
 	up.up = 1;
 	if (ct_nl_link_set(nl, n->bridge, &up, e) < 0)
 		goto fail;

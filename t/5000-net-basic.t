@@ -5,7 +5,11 @@ test_require ROOT NETNS NFT BUSYBOX JQ
 command -v nsenter >/dev/null || skip_all "needs nsenter (util-linux)"
 
 # ct-net runs in a throw-away namespace that plays the host
-HNS=$(test_netns host) || skip_all "cannot create a network namespace"
+# (not $(test_netns ...): its clean-up would be registered in the subshell)
+HNS=ct-test-host-$$
+ip netns add "$HNS" || skip_all "cannot create a network namespace"
+test_cleanup "ip netns delete $HNS"
+ip -n "$HNS" link set lo up
 test_cleanup "for f in '$CT_ROOT'/networks/*.dns.pid; do kill \$(cat \"\$f\"); done"
 hx() { nsenter --net="/run/netns/$HNS" "$@"; }
 net() { hx ct-net "$@"; }
