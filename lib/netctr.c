@@ -864,7 +864,7 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 	const char *mode = o->network && *o->network ? o->network : CT_NET_DEFAULT;
 	struct ct_port *ports = NULL;
 	size_t nports = 0;
-	struct ctr c, old;
+	struct ctr c;
 	char *rec, *text = NULL, *dir;
 	int r = -1, made_ns = 0, joined = 0, nsfd;
 	uint32_t ip = 0;
@@ -1000,7 +1000,6 @@ out:
 		if (made_ns)
 			netns_remove(c.netns);
 	}
-	(void)old;
 	free(text);
 	free(rec);
 	free(ports);
