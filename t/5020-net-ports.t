@@ -86,7 +86,7 @@ test_expect_success 'a host port already published, or bound on the host, is ref
 	test_bg hostnc nsenter --net=/run/netns/$HNS busybox nc -l -p 9090 &&
 	sleep 0.3 &&
 	test_must_fail net attach --network pub -p 9090:80 "$CT_ROOT/containers/p3" 2>err &&
-	test_grep "9090/tcp: bind: Address in use" err &&
+	test_grep "9090/tcp: bind: Address.*in use; the port is taken on the host" err &&
 	test_path_is_missing "$CT_ROOT/netns/p3" &&
 	! grep -q "endpoint p3" "$CT_ROOT/networks/pub.ini"
 '
