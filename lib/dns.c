@@ -146,10 +146,10 @@ static size_t nameservers(const char *path, uint32_t *v, size_t n, size_t max, i
 	return n;
 }
 
-size_t ct_dns_upstreams(uint32_t *v, size_t max)
+size_t ct_dns_upstreams(const char *resolv, uint32_t *v, size_t max)
 {
 	int stub = 0, stub2 = 0;
-	size_t n = nameservers("/etc/resolv.conf", v, 0, max, &stub);
+	size_t n = nameservers(resolv ? resolv : "/etc/resolv.conf", v, 0, max, &stub);
 
 	if (stub)
 		n = nameservers("/run/systemd/resolve/resolv.conf", v, n, max, &stub2);
@@ -318,7 +318,7 @@ static void serve(int fd, const char *path, const char *domain)
 	struct table t = { 0 };
 	struct stat seen = { 0 }, now;
 	uint32_t up[3];
-	size_t nup = ct_dns_upstreams(up, 3);
+	size_t nup = ct_dns_upstreams(NULL, up, 3);
 	unsigned char q[1500], out[1500];
 
 	for (;;) {
@@ -413,9 +413,11 @@ int ct_dns_start(const char *root, const char *name, uint32_t gw, struct ct_err 
 	return r;
 }
 
-void ct_dns_stop(const char *root, const char *name)
+/* The responder's pid when it runs (checked by its name, so a recycled
+ * pid is never taken for it, and not a zombie), else 0. */
+static int dns_pid(const char *root, const char *name)
 {
-	char *pp = pid_path(root, name), comm[32] = "", *cp;
+	char *pp = pid_path(root, name), st[128] = "", *cp;
 	struct ct_buf b = CT_BUF_INIT;
 	int pid = 0, fd;
 	ssize_t r;
@@ -423,18 +425,34 @@ void ct_dns_stop(const char *root, const char *name)
 	if (ct_read_file(pp, &b, 64, NULL) == 0 && b.data)
 		pid = atoi(b.data);
 	ct_buf_free(&b);
+	free(pp);
+	if (pid <= 0)
+		return 0;
+	cp = ct_xasprintf("/proc/%d/stat", pid);
+	fd = open(cp, O_RDONLY | O_CLOEXEC);
+	free(cp);
+	if (fd < 0)
+		return 0;
+	r = read(fd, st, sizeof st - 1);
+	close(fd);
+	/* "PID (ct-net-dns) S ..." */
+	cp = r > 0 ? strstr(st, "(ct-net-dns) ") : NULL;
+	return cp && cp[13] != 'Z' && cp[13] != 'X' ? pid : 0;
+}
+
+int ct_dns_running(const char *root, const char *name)
+{
+	return dns_pid(root, name) > 0;
+}
+
+void ct_dns_stop(const char *root, const char *name)
+{
+	char *pp = pid_path(root, name);
+	int pid = dns_pid(root, name);
+
 	if (pid > 0) {
-		cp = ct_xasprintf("/proc/%d/comm", pid);
-		fd = open(cp, O_RDONLY | O_CLOEXEC);
-		free(cp);
-		if (fd >= 0) {
-			r = read(fd, comm, sizeof comm - 1);
-			close(fd);
-			if (r > 0 && !strncmp(comm, "ct-net-dns", 10)) {
-				ct_say("dns: stop the responder of %s (kill %d)", name, pid);
-				kill(pid, SIGTERM);
-			}
-		}
+		ct_say("dns: stop the responder of %s (kill %d)", name, pid);
+		kill(pid, SIGTERM);
 	}
 	unlink(pp);
 	free(pp);

@@ -29,10 +29,14 @@ int ct_dns_answer(const unsigned char *q, size_t qlen, unsigned char *out,
 /* Start the responder for network name (bound to gw:53) in a child that
  * detaches; writes networks/<name>.dns.pid. */
 int ct_dns_start(const char *root, const char *name, uint32_t gw, struct ct_err *e);
+/* Whether the responder of network name is running. */
+int ct_dns_running(const char *root, const char *name);
 /* Stop it (kill the pid in the pid file, remove the file). */
 void ct_dns_stop(const char *root, const char *name);
 /* The upstream servers for forwarding and for the default network's
- * resolv.conf: up to max addresses in host order. */
-size_t ct_dns_upstreams(uint32_t *v, size_t max);
+ * resolv.conf: up to max addresses in host order, from resolv (NULL:
+ * /etc/resolv.conf), a loopback stub replaced by the servers in
+ * /run/systemd/resolve/resolv.conf. */
+size_t ct_dns_upstreams(const char *resolv, uint32_t *v, size_t max);
 
 #endif

@@ -291,13 +291,13 @@ static int is_loopback_ns(const char *line)
 
 /* The host's resolv.conf with loopback stub resolvers replaced by the
  * upstream servers (a container cannot reach the host's 127.0.0.53). */
-static char *host_resolv(void)
+static char *host_resolv(const char *path)
 {
 	struct ct_buf in = CT_BUF_INIT, out = CT_BUF_INIT;
 	char *line, *save = NULL;
 	int had_stub = 0, have_ns = 0;
 
-	if (ct_read_file("/etc/resolv.conf", &in, 1 << 16, NULL) < 0)
+	if (ct_read_file(path, &in, 1 << 16, NULL) < 0)
 		ct_buf_puts(&in, "");
 	for (line = strtok_r(in.data ? in.data : (char *)"", "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -311,7 +311,7 @@ static char *host_resolv(void)
 	}
 	if (had_stub || !have_ns) {
 		uint32_t up[3];
-		size_t i, n = ct_dns_upstreams(up, 3);
+		size_t i, n = ct_dns_upstreams(path, up, 3);
 		char s[CT_IP_STR];
 
 		for (i = 0; i < n; i++) {
@@ -664,6 +664,8 @@ static int join_network(const char *root, const struct ctr *c, const char *netna
 		ct_err(e, 0, "container %s is already on network %s", c->name, netname);
 		goto out;
 	}
+	if (ct_net_ensure_up(root, &n, e) < 0)
+		goto out;
 	used = ct_xcalloc(n.nep + 1, sizeof *used);
 	for (i = 0; i < n.nep; i++)
 		used[i] = n.ep[i].ip;
@@ -862,6 +864,7 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 			 struct ct_err *e)
 {
 	const char *mode = o->network && *o->network ? o->network : CT_NET_DEFAULT;
+	const char *resolv = cfg ? ct_config_get(cfg, "network", "resolv_conf") : NULL;
 	struct ct_port *ports = NULL;
 	size_t nports = 0;
 	struct ctr c;
@@ -892,8 +895,9 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 	if (!strcmp(mode, "host")) {
 		if (copy_file_to("/etc/hosts", bundle, "hosts", e) < 0)
 			goto out;
-		text = host_resolv();
-		if (write_text(bundle, "resolv.conf", text, e) < 0 ||
+		/* the host's own namespace: its stub resolver is reachable */
+		if (copy_file_to(resolv ? resolv : "/etc/resolv.conf", bundle,
+				 "resolv.conf", e) < 0 ||
 		    edit_config(bundle, NULL, 1, c.hostname, e) < 0)
 			goto out;
 	} else if (ct_has_prefix(mode, "container:")) {
@@ -975,7 +979,7 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 		if (r < 0)
 			goto out;
 		r = -1;
-		text = dns ? user_resolv(gw) : host_resolv();
+		text = dns ? user_resolv(gw) : host_resolv(resolv ? resolv : "/etc/resolv.conf");
 		if (write_text(bundle, "resolv.conf", text, e) < 0)
 			goto out;
 	}

@@ -628,6 +628,27 @@ int ct_net_ensure_default(const char *root, const struct ct_config *cfg,
 	return r;
 }
 
+int ct_net_ensure_up(const char *root, const struct ct_network *n, struct ct_err *e)
+{
+	struct ct_nl nl;
+	int idx, r = 0;
+
+	if (ct_nl_open(&nl, e) < 0)
+		return -1;
+	idx = ct_nl_ifindex(&nl, n->bridge, e);
+	if (idx == 0) {
+		ct_say("bridge %s of network %s is missing: making it again", n->bridge, n->name);
+		if (bridge_setup(&nl, n, e) < 0 || ct_net_apply_rules(root, e) < 0)
+			r = -1;
+	} else if (idx < 0) {
+		r = -1;
+	}
+	ct_nl_close(&nl);
+	if (r == 0 && n->dns && !ct_dns_running(root, n->name))
+		r = ct_dns_start(root, n->name, n->gateway, e);
+	return r;
+}
+
 int ct_net_apply_rules(const char *root, struct ct_err *e)
 {
 	struct ct_network *v;

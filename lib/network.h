@@ -83,6 +83,9 @@ int ct_net_ensure_default(const char *root, const struct ct_config *cfg,
 /* The same, for a caller that holds the lock. */
 int ct_net_ensure_default_locked(const char *root, const struct ct_config *cfg,
 				 struct ct_err *e);
+/* Bring back what a reboot (or a kill) took: the bridge with its address
+ * and rules, the DNS responder. Caller holds the lock. */
+int ct_net_ensure_up(const char *root, const struct ct_network *n, struct ct_err *e);
 int ct_net_rm(const char *root, const char *name, struct ct_err *e);
 
 /* ct-net attach: everything a container gets. */

@@ -116,6 +116,24 @@ test_expect_success 'the default subnet comes from ct.conf' '
 	net detach c2 && net rm bridge >/dev/null && : >"$CT_CONFIG"
 '
 
+test_expect_success 'default network: the host resolv.conf, a loopback stub replaced' '
+	mkctr c7 &&
+	printf "search example.org\nnameserver 127.0.0.53\noptions edns0\n" >stub.conf &&
+	printf "[network]\nresolv_conf = %s\n" "$TEST_DIR/stub.conf" >"$CT_CONFIG" &&
+	net attach "$CT_ROOT/containers/c7" >/dev/null &&
+	r=$CT_ROOT/containers/c7/resolv.conf &&
+	test_grep "^search example.org$" "$r" &&
+	test_grep "^options edns0$" "$r" &&
+	! test_grep -q "127.0.0.53" "$r" &&
+	test_grep -q "^nameserver " "$r" &&
+	net detach c7 &&
+	printf "nameserver 192.0.2.53\n" >plain.conf &&
+	printf "[network]\nresolv_conf = %s\n" "$TEST_DIR/plain.conf" >"$CT_CONFIG" &&
+	net attach "$CT_ROOT/containers/c7" >/dev/null &&
+	test_cmp plain.conf "$r" &&
+	net detach c7 && net rm bridge >/dev/null && : >"$CT_CONFIG"
+'
+
 test_expect_success '--network none: loopback only' '
 	mkctr c3 &&
 	net attach --network none "$CT_ROOT/containers/c3" >/dev/null &&

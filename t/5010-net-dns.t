@@ -122,6 +122,22 @@ test_expect_success '--internal: no default route, no way out, members still tal
 	test_grep "^Address: 10.78.2.3$" out
 '
 
+test_expect_success 'a lost bridge and responder (a reboot) come back on the next attach' '
+	net create again >/dev/null &&
+	mkctr r1 && mkctr r2 &&
+	net attach --network again "$CT_ROOT/containers/r1" >/dev/null &&
+	br=$(sed -n "s/^bridge = //p" "$CT_ROOT/networks/again.ini") &&
+	pid=$(cat "$CT_ROOT/networks/again.dns.pid") &&
+	kill $pid &&
+	for i in $(seq 50); do test -d /proc/$pid/fd/0 2>/dev/null || break; sleep 0.1; done &&
+	net detach r1 && hx ip link del "$br" &&
+	net attach --network again "$CT_ROOT/containers/r2" >/dev/null &&
+	hx ip -o addr show dev "$br" >addr && test_grep "inet 10.78.3.1/24" addr &&
+	cx r2 timeout 10 busybox nslookup r2 10.78.3.1 >out &&
+	test_grep "^Address: 10.78.3.2$" out &&
+	net detach r2 && net rm again >/dev/null
+'
+
 test_expect_success 'everything goes away with the containers and networks' '
 	for c in a1 a2 b1 i1 i2; do net detach $c || return 1; done &&
 	net rm app other sealed >/dev/null &&
