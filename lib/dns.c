@@ -423,7 +423,7 @@ static int dns_pid(const char *root, const char *name)
 	ssize_t r;
 
 	if (ct_read_file(pp, &b, 64, NULL) == 0 && b.data)
-		pid = atoi(b.data);
+		pid = (int)strtol(b.data, NULL, 10);
 	ct_buf_free(&b);
 	free(pp);
 	if (pid <= 0)

@@ -174,12 +174,13 @@ int ct_net_load(const char *root, const char *name, struct ct_network *n,
 		struct ct_err *e)
 {
 	char *path = net_path(root, name);
-	struct load_ctx c = { n, NULL, path, 0, e };
+	struct load_ctx c;
 	FILE *f;
 	int r;
 	size_t i;
 
 	memset(n, 0, sizeof *n);
+	c = (struct load_ctx){ n, NULL, path, 0, e };
 	f = fopen(path, "re");
 	if (!f) {
 		int err = errno;
