@@ -80,6 +80,24 @@ const struct img_entry *img_index_find(const struct img_index *ix, const struct 
 	return NULL;
 }
 
+/* Does what name a tag in the index (as typed or normalised)? */
+const struct img_entry *img_index_find_tag(const struct img_index *ix, const char *what)
+{
+	struct ct_ref r;
+	char full[CT_REF_STR_MAX];
+
+	for (size_t i = 0; i < ix->n; i++)
+		if (ix->v[i].name && !strcmp(ix->v[i].name, what))
+			return &ix->v[i];
+	if (ct_ref_parse(what, &r, NULL) < 0 || r.digest[0])
+		return NULL;
+	ct_ref_format(&r, full, sizeof full);
+	for (size_t i = 0; i < ix->n; i++)
+		if (ix->v[i].name && !strcmp(ix->v[i].name, full))
+			return &ix->v[i];
+	return NULL;
+}
+
 int img_index_drop(const struct ct_store *s, const struct ct_digest *d, int untagged_only,
 		   struct ct_err *e)
 {
