@@ -326,13 +326,15 @@ static void mark(const struct ct_store *s, const struct ct_digest *d, struct dse
 			json_t *cfg = json_loadb(data, len, 0, NULL);
 
 			free(data);
-			json_array_foreach(ct_json_path(cfg, "rootfs.diff_ids"), i, v)
+			json_array_foreach(ct_json_path(cfg, "rootfs.diff_ids"), i, v) {
 				dset_add_str(layers, json_string_value(v));
+			}
 			json_decref(cfg);
 		}
 	}
-	json_array_foreach(json_object_get(doc, "layers"), i, v)
+	json_array_foreach(json_object_get(doc, "layers"), i, v) {
 		dset_add_str(blobs, ct_json_str(v, "digest"));
+	}
 	json_decref(doc);
 }
 

@@ -178,7 +178,7 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 		ct_table_add(&t, (const char *[]){ "REPOSITORY", "TAG", "IMAGE ID", "CREATED",
 						   "SIZE" });
 	for (size_t i = 0; i < nshown; i++) {
-		const struct img_entry **tags = ct_xcalloc(ix.n + 1, sizeof *tags);
+		const struct img_entry **tags = ct_xcalloc(ix.n + 1, sizeof(const struct img_entry *));
 		size_t ntags = 0;
 		int any_tag = 0;
 
@@ -189,7 +189,7 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 			if (!filter || name_matches(ix.v[j].name, &want, want_tag))
 				tags[ntags++] = &ix.v[j];
 		}
-		qsort(tags, ntags, sizeof *tags, by_name);
+		qsort(tags, ntags, sizeof(const struct img_entry *), by_name);
 		for (size_t j = 0; j < ntags; j++) {
 			char repo[CT_REF_STR_MAX], tag[CT_REF_TAG_MAX + 8];
 

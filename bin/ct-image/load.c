@@ -359,9 +359,10 @@ static int load_docker(struct loader *ld, const char *manifest, struct ct_err *e
 		json_decref(m);
 		return ct_err(e, 0, "%s: manifest.json lists no images", ld->what);
 	}
-	json_array_foreach(m, i, ent)
+	json_array_foreach(m, i, ent) {
 		if ((rc = docker_image(ld, ent, i, e)) < 0)
 			break;
+	}
 	json_decref(m);
 	return rc;
 }
@@ -377,7 +378,7 @@ static int oci_blob(struct loader *ld, const struct ct_digest *d, int need, int 
 	struct ct_digest got;
 	struct ct_buf b = CT_BUF_INIT;
 	json_t *doc, *v;
-	int64_t size;
+	int64_t size = 0;
 	size_t i;
 	int rc = -1;
 
