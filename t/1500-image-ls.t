@@ -129,6 +129,21 @@ test_expect_success 'skopeo still reads the store after ct-image tag' '
 	test "$(jq -r .Digest out)" = "$web"
 '
 
+test_expect_success 'a multi-platform image: the host platform by default, --platform picks' '
+	ix=$(mk --index busybox "$S" docker.io/library/multi:1) &&
+	amd=$(jq -r ".manifests[1].digest" "$S/blobs/sha256/${ix#sha256:}") &&
+	amd_id=$(jq -r ".config.digest" "$S/blobs/sha256/${amd#sha256:}") &&
+	ct-image ls multi >out &&
+	grep -q "^multi  *1  *$(echo ${amd_id#sha256:} | cut -c1-12) " out &&
+	ct-image inspect multi:1 >out &&
+	test "$(jq -r ".[0] | .Id + \" \" + .Architecture + \" \" + .Descriptor.digest" out)" = \
+		"$amd_id amd64 $ix" &&
+	ct-image inspect --platform linux/arm64/v8 multi:1 >out &&
+	test "$(jq -r ".[0] | .Architecture + \"/\" + .Variant" out)" = arm64/v8 &&
+	test_expect_code 1 ct-image inspect --platform linux/s390x multi:1 2>err &&
+	test_grep "s390x" err
+'
+
 test_expect_success 'usage errors exit 2' '
 	test_expect_code 2 ct-image &&
 	test_expect_code 2 ct-image frobnicate &&

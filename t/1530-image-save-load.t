@@ -108,6 +108,18 @@ test_expect_success SKOPEO 'load reads archives skopeo wrote (docker-archive, oc
 	test "$(CT_ROOT=$R2 ct-image inspect bb:3 | jq -r ".[0].Id")" = "$bb_id"
 '
 
+test_expect_success 'a multi-platform image: OCI archive keeps the index, docker format the host' '
+	ix=$(mk --index busybox "$S" docker.io/library/multi:1) &&
+	ct-image save --format oci -o multi-oci.tar multi:1 &&
+	ct-image save -o multi-docker.tar multi:1 &&
+	rm -rf "$R2" &&
+	test "$(CT_ROOT=$R2 ct-image load -q -i multi-oci.tar)" = "$ix" &&
+	CT_ROOT=$R2 ct-image inspect --platform linux/arm64/v8 multi:1 | jq -e ".[0].Architecture == \"arm64\"" &&
+	rm -rf "$R2" &&
+	CT_ROOT=$R2 ct-image load -q -i multi-docker.tar >/dev/null &&
+	test "$(CT_ROOT=$R2 ct-image inspect multi:1 | jq -r ".[0].Id")" = "$bb_id"
+'
+
 test_expect_success 'bad archives: a clear error, exit 1, the store unchanged' '
 	rm -rf "$R2" && CT_ROOT=$R2 ct-image load -q -i all.tar >/dev/null &&
 	snapshot "$R2" before &&
