@@ -128,6 +128,16 @@ test_expect_success 'gc keeps what a tagged image uses, and young garbage by def
 	skopeo inspect "oci:$S:docker.io/library/again:1" >/dev/null
 '
 
+test_expect_success 'gc removes day-old leftovers of killed imports and loads only' '
+	mkdir -p "$CT_ROOT/tmp/load-old/x" "$CT_ROOT/tmp/load-new" &&
+	echo x >"$CT_ROOT/tmp/spool-old" &&
+	touch -d "2 days ago" "$CT_ROOT/tmp/load-old" "$CT_ROOT/tmp/spool-old" &&
+	ct-image gc >out &&
+	test_path_is_missing "$CT_ROOT/tmp/load-old" &&
+	test_path_is_missing "$CT_ROOT/tmp/spool-old" &&
+	test_path_is_dir "$CT_ROOT/tmp/load-new"
+'
+
 test_expect_success 'gc waits for the store lock a writer holds' '
 	touch -d "2 hours ago" "$(blob "$img")" &&
 	echo junk >"$S/blobs/sha256/$(printf %064d 3)" &&

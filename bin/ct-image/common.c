@@ -485,6 +485,44 @@ static int sweep_layers(const struct ct_store *s, const struct dset *keep,
 	return rc;
 }
 
+/* Spool files and load directories under ROOT/tmp left by killed
+ * imports and loads: a day old is surely dead. */
+#define TMP_STALE (24 * 3600)
+
+static int sweep_tmp(const struct ct_store *s, int dry_run, struct ct_err *e)
+{
+	char *dir = ct_xasprintf("%s/tmp", s->root);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d) {
+		int saved = errno;
+
+		free(dir);
+		return saved == ENOENT ? 0 : ct_err(e, saved, "opendir %s/tmp", s->root);
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		char *path;
+
+		if (!ct_has_prefix(de->d_name, "spool-") && !ct_has_prefix(de->d_name, "load-"))
+			continue;
+		path = ct_xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(path, &st) == 0 && old_enough(&st, TMP_STALE)) {
+			ct_say("rm -rf %s (stale)", path);
+			if (!dry_run && ct_rm_rf(path, e) < 0)
+				rc = -1;
+		}
+		free(path);
+		if (rc < 0)
+			break;
+	}
+	closedir(d);
+	free(dir);
+	return rc;
+}
+
 int img_sweep(const struct ct_store *s, const struct ct_digest *only, size_t n,
 	      int64_t grace, int dry_run, int64_t *reclaimed, struct ct_err *e)
 {
@@ -519,7 +557,8 @@ int img_sweep(const struct ct_store *s, const struct ct_digest *only, size_t n,
 	img_users_free(users, nusers);
 	ct_say("mark: %zu blobs and %zu layers in use", blobs.n, layers.n);
 	if (sweep_blobs(s, &blobs, only, n, grace, dry_run, reclaimed, e) < 0 ||
-	    sweep_layers(s, &layers, only, n, grace, dry_run, e) < 0)
+	    sweep_layers(s, &layers, only, n, grace, dry_run, e) < 0 ||
+	    (!only && sweep_tmp(s, dry_run, e) < 0))
 		goto out;
 	rc = 0;
 out:
