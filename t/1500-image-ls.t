@@ -56,6 +56,22 @@ test_expect_success 'ls --digests shows the manifest digest column' '
 	grep -q "^busybox  *latest  *$bb  " out
 '
 
+test_expect_success 'ls -f dangling=true|false' '
+	ct-image ls -f dangling=true >out &&
+	test $(wc -l <out) = 2 && sed -n 2p out | grep -q "^<none>  *<none> " &&
+	ct-image ls --filter dangling=false >out &&
+	test $(wc -l <out) = 3 && ! grep -q "<none>" out &&
+	test_expect_code 2 ct-image ls -f label=x 2>err &&
+	test_grep "dangling=true|false" err
+'
+
+test_expect_success 'VERB --help prints the synopsis and exits 0' '
+	ct-image ls --help >out &&
+	test_grep "^usage: ct-image ls " out &&
+	ct-image rm -h >out &&
+	test_grep "^usage: ct-image rm \[-f\] IMAGE" out
+'
+
 test_expect_success 'ls REPO filters by repository, REPO:TAG by tag too' '
 	ct-image ls busybox >out &&
 	test $(wc -l <out) = 2 && grep -q "^busybox " out &&
