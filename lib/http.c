@@ -187,6 +187,7 @@ static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_e
 	struct timeval tv;
 
 	conn_drop(c);
+	c->tls_not_tls = 0;
 	snprintf(port, sizeof port, "%d", u->port);
 	r = getaddrinfo(u->host, port, &hints, &res);
 	if (r != 0)
@@ -229,6 +230,7 @@ static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_e
 			return ct_err(e, 0, "https://%s: no trust anchors loaded", u->host);
 		}
 		c->tls = ct_tls_start(fd, u->host, c->opts.anchors, &proto_err, e);
+		c->tls_not_tls = proto_err;
 		if (!c->tls) {
 			conn_drop(c);
 			return -1;

@@ -78,6 +78,7 @@ struct ct_http_conn {
 	int fd;
 	struct ct_tls *tls;
 	int reused;             /* this connection has served a request */
+	int tls_not_tls;        /* the last TLS handshake met a non-TLS server */
 	unsigned char *rbuf;
 	size_t rpos, rlen;
 };
