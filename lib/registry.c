@@ -53,14 +53,6 @@ static const char *cfg_get(const struct ct_config *cfg, const char *domain,
 	return ct_config_get(cfg, sec, key);
 }
 
-void ct_registry_set_creds(struct ct_registry *r, const char *user, const char *pass)
-{
-	free(r->user);
-	free(r->pass);
-	r->user = user ? ct_xstrdup(user) : NULL;
-	r->pass = pass ? ct_xstrdup(pass) : NULL;
-}
-
 void ct_registry_close(struct ct_registry *r)
 {
 	ct_tls_anchors_free(&r->anchors);
@@ -110,9 +102,13 @@ static int fetch_token(struct ct_registry *r, const char *scope, struct ct_err *
 		ct_buf_printf(&url, "service=%s&", esc);
 		free(esc);
 	}
-	esc = ct_url_escape(scope);
-	ct_buf_printf(&url, "scope=%s", esc);
-	free(esc);
+	if (scope) {
+		esc = ct_url_escape(scope);
+		ct_buf_printf(&url, "scope=%s", esc);
+		free(esc);
+	}
+	if (url.data[url.len - 1] == '&' || url.data[url.len - 1] == '?')
+		url.data[--url.len] = 0;
 	if (r->user) {
 		basic = ct_auth_basic(r->user, r->pass ? r->pass : "");
 		rq.auth = basic;
@@ -155,7 +151,7 @@ static int fetch_token(struct ct_registry *r, const char *scope, struct ct_err *
 	}
 	free(r->auth);
 	r->auth = ct_xasprintf("Bearer %s", tok);
-	ct_say("token: got a Bearer token for %s", scope);
+	ct_say("token: got a Bearer token for %s", scope ? scope : "(no scope)");
 	rc = 0;
 out:
 	json_decref(j);
@@ -200,6 +196,8 @@ static int authenticate(struct ct_registry *r, const char *www, struct ct_err *e
 	r->service = ch.service ? ct_xstrdup(ch.service) : NULL;
 	if (ch.scope)
 		scope = ct_xstrdup(ch.scope);
+	else if (!r->repo[0])
+		scope = NULL;
 	else
 		scope = ct_xasprintf("repository:%s:%s", r->repo, r->actions);
 	ct_say("auth: 401 → Bearer token from %s", r->realm);
@@ -238,7 +236,7 @@ static int do_request(struct ct_registry *r, struct ct_http_conn *c, const char 
 		rc = ct_http_request(c, &rq, rs, e);
 		if (rc < 0) {
 			free(auth);
-			if (!repeatable || tries >= r->max_tries) {
+			if (!repeatable || tries >= r->max_tries || c->tls_not_tls) {
 				free(url);
 				return -1;
 			}
@@ -399,6 +397,14 @@ int ct_registry_open(struct ct_registry *r, const struct ct_ref *ref,
 		     const struct ct_config *cfg, const char *actions,
 		     struct ct_http_conn *c, struct ct_err *e)
 {
+	return ct_registry_open_as(r, ref, cfg, actions, NULL, NULL, c, e);
+}
+
+int ct_registry_open_as(struct ct_registry *r, const struct ct_ref *ref,
+			const struct ct_config *cfg, const char *actions,
+			const char *user, const char *pass,
+			struct ct_http_conn *c, struct ct_err *e)
+{
 	const char *v;
 	char *certsd;
 	int flag = 0;
@@ -434,8 +440,12 @@ int ct_registry_open(struct ct_registry *r, const struct ct_ref *ref,
 	if (load_anchors(r, e) < 0)
 		return -1;
 	r->opts.anchors = &r->anchors;
-	if (ct_creds_get(r->domain, &r->user, &r->pass, e) < 0)
+	if (user) {
+		r->user = ct_xstrdup(user);
+		r->pass = ct_xstrdup(pass ? pass : "");
+	} else if (ct_creds_get(r->domain, &r->user, &r->pass, e) < 0) {
 		return -1;
+	}
 	ct_http_conn_init(c, &r->opts);
 	if (ping(r, c, e) < 0)
 		return -1;

@@ -54,10 +54,13 @@ struct ct_registry {
 int ct_registry_open(struct ct_registry *r, const struct ct_ref *ref,
 		     const struct ct_config *cfg, const char *actions,
 		     struct ct_http_conn *c, struct ct_err *e);
+/* The same with these credentials instead of config.json's (login); a
+ * reference with an empty path asks for no repository scope. */
+int ct_registry_open_as(struct ct_registry *r, const struct ct_ref *ref,
+			const struct ct_config *cfg, const char *actions,
+			const char *user, const char *pass,
+			struct ct_http_conn *c, struct ct_err *e);
 void ct_registry_close(struct ct_registry *r);
-
-/* Use these credentials instead of config.json's (login). */
-void ct_registry_set_creds(struct ct_registry *r, const char *user, const char *pass);
 
 /* A request to path ("/v2/…", or an absolute URL from a Location header)
  * with authentication, re-authenticating once on 401 and retrying 429/5xx
