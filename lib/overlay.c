@@ -91,6 +91,7 @@ static int mount_new_api(const char *const *lowers, size_t n, const char *upper,
 {
 	int fsfd, mfd, err;
 
+	ct_say2("fsopen overlay; fsconfig lowerdir+ x%zu, upperdir, workdir; fsmount; move_mount", n);
 	fsfd = sys_fsopen("overlay", CT_FSOPEN_CLOEXEC);
 	if (fsfd < 0) {
 		if (errno == ENOSYS)
@@ -192,14 +193,63 @@ static const char *relative_to(const char *path, const char *base)
 	return path[n] == '/' ? path + n + 1 : path + n;
 }
 
+/* "lowerdir=top:...:bottom,upperdir=..,workdir=..,..." with paths relative
+ * to base; 0 when every path fits the classic syntax, -1 when one holds a
+ * character it cannot carry (':' ',' '\'). */
+static int classic_opts(const char *const *lowers, size_t n, const char *upper,
+			const char *work, const char *base, struct ct_buf *opts)
+{
+	ct_buf_reset(opts);
+	if (strpbrk(upper, ":,\\") || strpbrk(work, ":,\\"))
+		return -1;
+	ct_buf_puts(opts, "lowerdir=");
+	for (size_t i = n; i-- > 0;) {
+		if (strpbrk(lowers[i], ":,\\"))
+			return -1;
+		ct_buf_puts(opts, relative_to(lowers[i], base));
+		if (i)
+			ct_buf_putc(opts, ':');
+	}
+	ct_buf_printf(opts, ",upperdir=%s,workdir=%s", relative_to(upper, base),
+		      relative_to(work, base));
+	for (size_t i = 0; i < sizeof(fixed_opts) / sizeof(fixed_opts[0]); i++)
+		ct_buf_printf(opts, ",%s=%s", fixed_opts[i][0], fixed_opts[i][1]);
+	return 0;
+}
+
+/* Short names for long layer paths, as Docker's overlay2 "l/" links:
+ * DIR/l/<n> -> lowers[n], in the directory that holds upper. Fills links. */
+static int make_links(const char *const *lowers, size_t n, const char *dir,
+		      char **links, struct ct_err *e)
+{
+	char *ldir = ct_xasprintf("%s/l", dir);
+	int r = 0;
+
+	if (ct_mkdir_p(ldir, 0700, e) < 0) {
+		free(ldir);
+		return -1;
+	}
+	for (size_t i = 0; i < n && r == 0; i++) {
+		links[i] = ct_xasprintf("%s/%zx", ldir, i);
+		if (unlink(links[i]) < 0 && errno != ENOENT)
+			r = ct_err(e, errno, "unlink %s", links[i]);
+		else if (symlink(lowers[i], links[i]) < 0)
+			r = ct_err(e, errno, "symlink %s -> %s", links[i], lowers[i]);
+	}
+	ct_say("%zu short links %s/<n> to the layers", n, ldir);
+	free(ldir);
+	return r;
+}
+
 static int mount_classic(const char *const *lowers, size_t n, const char *upper,
 			 const char *work, const char *target, int *unusable,
 			 struct ct_err *e)
 {
 	const char **all = ct_xcalloc(n + 2, sizeof(*all));
+	char **links = ct_xcalloc(n, sizeof(*links));
 	struct ct_buf opts = CT_BUF_INIT;
 	char *base;
-	long page = sysconf(_SC_PAGESIZE);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	int cwd = -1, r = -1, err;
 
 	for (size_t i = 0; i < n; i++)
@@ -207,27 +257,25 @@ static int mount_classic(const char *const *lowers, size_t n, const char *upper,
 	all[n] = upper;
 	all[n + 1] = work;
 	base = common_parent(all, n + 2);
-	for (size_t i = 0; i < n + 2; i++)
-		if (strpbrk(all[i], ":,\\")) {
-			ct_err(e, 0, "overlay layer path %s holds ':', ',' or '\\', which the "
-			       "classic overlay option string cannot carry", all[i]);
+	if (classic_opts(lowers, n, upper, work, base, &opts) < 0 || opts.len >= page) {
+		/* too long, or odd characters: links beside upper/ */
+		const char *slash = strrchr(upper, '/');
+		free(base);
+		base = slash && slash != upper ? ct_xstrndup(upper, (size_t)(slash - upper))
+					       : ct_xstrdup("/");
+		if (make_links(lowers, n, base, links, e) < 0)
+			goto out;
+		if (classic_opts((const char *const *)links, n, upper, work, base, &opts) < 0) {
+			ct_err(e, 0, "overlay upper %s or work %s holds ':', ',' or '\\', which "
+			       "the classic overlay option string cannot carry", upper, work);
 			goto out;
 		}
-	ct_buf_puts(&opts, "lowerdir=");
-	for (size_t i = n; i-- > 0;) {
-		ct_buf_puts(&opts, relative_to(lowers[i], base));
-		if (i)
-			ct_buf_putc(&opts, ':');
 	}
-	ct_buf_printf(&opts, ",upperdir=%s,workdir=%s", relative_to(upper, base),
-		      relative_to(work, base));
-	for (size_t i = 0; i < sizeof(fixed_opts) / sizeof(fixed_opts[0]); i++)
-		ct_buf_printf(&opts, ",%s=%s", fixed_opts[i][0], fixed_opts[i][1]);
-	if (page > 0 && opts.len >= (size_t)page) {
+	if (opts.len >= page) {
 		ct_err(e, 0, "overlay options for %zu layers take %zu bytes, more than the "
-		       "%ld-byte page mount(2) accepts", n, opts.len, page);
+		       "%zu-byte page mount(2) accepts", n, opts.len, page);
 		ct_err_hint(e, "this kernel has no fsconfig lowerdir+ (Linux 6.8); use fewer "
-			    "layers or shorter paths");
+			    "layers");
 		goto out;
 	}
 	ct_say("chdir %s; mount -t overlay overlay -o %s %s", base, opts.data, target);
@@ -243,8 +291,8 @@ static int mount_classic(const char *const *lowers, size_t n, const char *upper,
 	if (mount("overlay", target, "overlay", 0, opts.data) < 0) {
 		err = errno;
 		*unusable = unusable_errno(err);
-		ct_err(e, err, "mount overlay on %s (lowerdir=%s...)", target,
-		       relative_to(lowers[n - 1], base));
+		ct_err(e, err, "mount overlay on %s (%zu layers, top %s)", target, n,
+		       lowers[n - 1]);
 	} else {
 		r = 0;
 	}
@@ -253,6 +301,9 @@ static int mount_classic(const char *const *lowers, size_t n, const char *upper,
 out:
 	if (cwd >= 0)
 		close(cwd);
+	for (size_t i = 0; i < n; i++)
+		free(links[i]);
+	free(links);
 	free(base);
 	free(all);
 	ct_buf_free(&opts);
@@ -275,11 +326,15 @@ int ct_overlay_mount(const char *const *lowers, size_t n, const char *upper,
 			if (i)
 				ct_buf_putc(&b, ':');
 		}
-		ct_say("mount overlay lowerdir=%s,upperdir=%s,workdir=%s on %s (%zu layers, "
-		       "fsopen+fsconfig lowerdir+)", b.data, upper, work, target, n);
+		ct_say("mount overlay lowerdir=%s,upperdir=%s,workdir=%s on %s (%zu layers)",
+		       b.data, upper, work, target, n);
 		ct_buf_free(&b);
 	}
-	r = mount_new_api(lowers, n, upper, work, target, unusable, e);
+	/* CT_OVERLAY_API=classic: the fallback path on purpose (tests, old kernels) */
+	if (getenv("CT_OVERLAY_API") && !strcmp(getenv("CT_OVERLAY_API"), "classic"))
+		r = 1;
+	else
+		r = mount_new_api(lowers, n, upper, work, target, unusable, e);
 	if (r <= 0)
 		return r;
 	return mount_classic(lowers, n, upper, work, target, unusable, e);

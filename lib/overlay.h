@@ -11,7 +11,8 @@
  * with paths relative to the layers' common parent so that more layers fit
  * in its one page. Mount options: redirect_dir=off, metacopy=off, index=off,
  * so that upper/ always holds whole files and plain directories, which
- * ct_overlay_diff() can turn back into an OCI layer.
+ * ct_overlay_diff() can turn back into an OCI layer. CT_OVERLAY_API=classic
+ * in the environment skips the new API (to test the fallback).
  *
  * Where overlayfs cannot be used, ct_copy_layers() builds the same tree by
  * copying, with whiteouts and opaque directories applied.

@@ -49,9 +49,9 @@ static const char usage[] =
 	"      --copy             copy the layers instead of mounting overlayfs\n"
 	"  -- COMMAND ARG...      the command, replacing the image's Cmd\n"
 	"\n"
-	"      --umount ID|NAME   unmount the container's rootfs\n"
+	"      --umount           unmount the container's rootfs\n"
 	"      --rm               with --umount: also remove its directory\n"
-	"      --diff ID|NAME     write its changes (upper/) as an OCI layer tar\n"
+	"      --diff             write its changes (upper/) as an OCI layer tar\n"
 	"  -v, --verbose          tell each kernel-level step on stderr (-vv more)\n"
 	"      --version          print the version\n"
 	"  -h, --help             this text\n"
@@ -69,9 +69,9 @@ static const struct option long_opts[] = {
 	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "copy", no_argument, NULL, OPT_COPY },
-	{ "umount", required_argument, NULL, OPT_UMOUNT },
+	{ "umount", no_argument, NULL, OPT_UMOUNT },
 	{ "rm", no_argument, NULL, OPT_RM },
-	{ "diff", required_argument, NULL, OPT_DIFF },
+	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
@@ -357,7 +357,7 @@ int ct_mount_main(int argc, char **argv)
 	struct mount_req r = { 0 };
 	struct ct_container c = { 0 };
 	struct ct_err e;
-	const char *umount_what = NULL, *diff_what = NULL;
+	int umount = 0, diff = 0;
 	int rm = 0, verbose = 0, opt, nopts = argc;
 	char *root;
 
@@ -381,9 +381,9 @@ int ct_mount_main(int argc, char **argv)
 		case OPT_ENTRYPOINT: r.spec.entrypoint = optarg; break;
 		case OPT_HOSTNAME: r.spec.hostname = optarg; break;
 		case OPT_COPY: r.copy = 1; break;
-		case OPT_UMOUNT: umount_what = optarg; break;
+		case OPT_UMOUNT: umount = 1; break;
 		case OPT_RM: rm = 1; break;
-		case OPT_DIFF: diff_what = optarg; break;
+		case OPT_DIFF: diff = 1; break;
 		case 'v': verbose++; break;
 		case OPT_VERSION: printf("ct-mount %s\n", CT_VERSION); return 0;
 		case 'h': fputs(usage, stdout); return 0;
@@ -391,17 +391,17 @@ int ct_mount_main(int argc, char **argv)
 		}
 	}
 	ct_set_verbose(verbose);
-	if (umount_what && diff_what)
+	if (umount && diff)
 		ct_die_usage("--umount and --diff do not go together");
-	if (rm && !umount_what)
+	if (rm && !umount)
 		ct_die_usage("--rm goes with --umount");
 	if (r.name && ct_container_name_check(r.name, &e) < 0)
 		ct_die_usage("%s", e.msg);
 	root = state_root();
-	if (umount_what || diff_what) {
-		if (optind < nopts || r.spec.args)
-			ct_die_usage("--umount and --diff take only the container");
-		return umount_what ? do_umount(root, umount_what, rm) : do_diff(root, diff_what);
+	if (umount || diff) {
+		if (optind + 1 != nopts || r.spec.args)
+			ct_die_usage("%s takes one container id or name", umount ? "--umount" : "--diff");
+		return umount ? do_umount(root, argv[optind], rm) : do_diff(root, argv[optind]);
 	}
 
 	if (optind < nopts) {
