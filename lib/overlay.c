@@ -906,7 +906,7 @@ int ct_overlay_diff(const char *upper, int fd, struct ct_err *e)
 	if (dirfd < 0)
 		return ct_err(e, errno, "open %s", upper);
 	df.a = archive_write_new();
-	if (archive_write_set_format_pax_restricted(df.a) != ARCHIVE_OK ||
+	if (archive_write_set_format_pax(df.a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_per_block(df.a, 512) != ARCHIVE_OK ||
 	    archive_write_open_fd(df.a, fd) != ARCHIVE_OK) {
 		ct_err(e, 0, "tar writer: %s", archive_error_string(df.a));
