@@ -401,7 +401,9 @@ int ct_mount_main(int argc, char **argv)
 	if (umount || diff) {
 		if (optind + 1 != nopts || r.spec.args)
 			ct_die_usage("%s takes one container id or name", umount ? "--umount" : "--diff");
-		return umount ? do_umount(root, argv[optind], rm) : do_diff(root, argv[optind]);
+		int rc = umount ? do_umount(root, argv[optind], rm) : do_diff(root, argv[optind]);
+		free(root);
+		return rc;
 	}
 
 	if (optind < nopts) {
