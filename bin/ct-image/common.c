@@ -361,26 +361,31 @@ static int in_list(const struct ct_digest *only, size_t n, const struct ct_diges
 	return 0;
 }
 
-/* 1 when path is named in a mount's options (an overlay lowerdir) or is a
- * mount point: a layer in use by a running container. */
-static int layer_mounted(const char *path)
+/* 1 when the layer ROOT/layers/<hex> is named in a mount's options (an
+ * overlay lowerdir, absolute or relative, as ct-mount may write it) or is
+ * a mount point: a layer in use by a running container. A false alarm only
+ * keeps a layer. */
+static int layer_mounted(const char *hex)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[8192];
+	char *line = NULL, *needle = ct_xasprintf("layers/%s", hex);
+	size_t nl = strlen(needle), cap = 0;
 	int found = 0;
 
-	if (!f)
+	if (!f) {
+		free(needle);
 		return 0;
-	while (!found && fgets(line, sizeof line, f)) {
-		const char *p = strstr(line, path);
+	}
+	while (!found && getline(&line, &cap, f) > 0) {
+		for (const char *p = strstr(line, needle); p && !found; p = strstr(p + 1, needle)) {
+			char c = p[nl];
 
-		if (p) {
-			char c = p[strlen(path)];
-
-			found = c == ':' || c == ',' || c == ' ' || c == '\n' || c == '/';
+			found = c == ':' || c == ',' || c == ' ' || c == '\n' || c == '/' || c == '\0';
 		}
 	}
 	fclose(f);
+	free(line);
+	free(needle);
 	return found;
 }
 
@@ -468,7 +473,7 @@ static int sweep_layers(const struct ct_store *s, const struct dset *keep,
 		free(path);
 		path = ct_xasprintf("%s/%s", dir, de->d_name);
 		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    (!only && !old_enough(&st, grace)) || layer_mounted(path)) {
+		    (!only && !old_enough(&st, grace)) || layer_mounted(de->d_name)) {
 			free(path);
 			continue;
 		}
