@@ -232,6 +232,21 @@ static const char *relative(const char *p)
 	}
 }
 
+/* 1 when a ".." component would lead the name out of the root. */
+static int escapes(const char *p)
+{
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
 static int write_fail(struct ct_layer_out *lo, const char *what, struct ct_err *e)
 {
 	if (lo->err.msg[0]) {
@@ -272,6 +287,9 @@ int ct_layer_copy_tar(struct ct_layer_out *lo, struct archive *in, const char *w
 
 		if (!name)
 			return ct_err(e, 0, "%s: an entry without a name", what);
+		if (escapes(name) || (link && escapes(link)))
+			return ct_err(e, 0, "%s: entry \"%s\"%s%s leads out of the root with \"..\"",
+				      what, name, link ? " linked to " : "", link ? link : "");
 		rel = ct_xstrdup(relative(name));
 		if (!*rel) {
 			free(rel);

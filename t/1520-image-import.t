@@ -109,6 +109,10 @@ test_expect_success 'bad input: not a tar, a missing file, a bad change; store u
 	head -c 150000 big.tar.gz >cut.tar.gz &&
 	test_expect_code 1 ct-image import cut.tar.gz x:1 2>err &&
 	test_grep "cut.tar.gz" err &&
+	mkdir esc && echo x >esc/evil &&
+	tar -C esc -cf escape.tar --transform "s,^\./evil,../evil," ./evil &&
+	test_expect_code 1 ct-image import escape.tar x:1 2>err &&
+	test_grep "leads out of the root" err &&
 	test_expect_code 1 ct-image import no-such-file x:1 2>err &&
 	test_grep "no-such-file: No such file" err &&
 	test_expect_code 2 ct-image import -c "RUN rm -rf /" rfs x:1 2>err &&
