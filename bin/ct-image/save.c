@@ -361,6 +361,7 @@ int img_cmd_save(const struct ct_store *s, int argc, char **argv)
 	sv.ar = archive_write_new();
 	archive_write_set_format_pax_restricted(sv.ar);
 	/* no padding to 10 KiB: the same bytes to a file, a pipe or a disk */
+	archive_write_set_bytes_per_block(sv.ar, CHUNK);
 	archive_write_set_bytes_in_last_block(sv.ar, 1);
 	if (archive_write_open_fd(sv.ar, fd) != ARCHIVE_OK)
 		ct_die("write archive: %s", archive_error_string(sv.ar));
@@ -403,10 +404,18 @@ int img_cmd_save(const struct ct_store *s, int argc, char **argv)
 	free(sv.written);
 	img_index_free(&ix);
 	if (output) {
-		if (rc == 0)
-			rc = ct_atomic_commit(fd, tmp, output, &e);
-		else
+		/* all or nothing by rename, but no fsync: an export, not store
+		 * state (docker save does not sync either), and syncing tens of
+		 * megabytes costs more than writing them */
+		if (rc == 0 && close(fd) < 0) {
+			rc = ct_err(&e, errno, "close %s", tmp);
+			unlink(tmp);
+		} else if (rc == 0 && rename(tmp, output) < 0) {
+			rc = ct_err(&e, errno, "rename %s to %s", tmp, output);
+			unlink(tmp);
+		} else if (rc < 0) {
 			ct_atomic_abort(fd, tmp);
+		}
 	}
 	if (rc < 0)
 		ct_die_err(&e);
