@@ -9,7 +9,11 @@ mk() { "$CT_SRC/t/lib/mkimage" "$@"; }
 test_expect_success 'an empty machine lists only the header' '
 	ct-image ls >out &&
 	printf "REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n" >expect &&
-	test_cmp expect out
+	test_cmp expect out &&
+	ct-image gc >out && ct-image prune >>out &&
+	test "$(uniq out)" = "Total reclaimed space: 0B" &&
+	test_expect_code 1 ct-image inspect busybox 2>err &&
+	test_path_is_missing "$CT_ROOT/images"
 '
 
 test_expect_success 'set up: busybox, a web image and a dangling one' '

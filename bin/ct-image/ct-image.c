@@ -138,9 +138,14 @@ int ct_image_main(int argc, char **argv)
 		int missing = !ct_exists(index);
 
 		free(index);
-		/* an empty machine lists nothing; every other verb says why */
+		/* an empty machine lists nothing and has nothing to reclaim;
+		 * every other verb says why it cannot go on */
 		if (missing && v->fn == img_cmd_ls)
 			return img_cmd_ls(NULL, argc - optind, argv + optind);
+		if (missing && (v->fn == img_cmd_gc || v->fn == img_cmd_prune)) {
+			printf("Total reclaimed space: 0B\n");
+			return 0;
+		}
 		ct_die_err(&e);
 	}
 	rc = v->fn(&s, argc - optind, argv + optind);
