@@ -233,8 +233,9 @@ static int volume(json_t *cfg, const char *rest, const char *line, struct ct_err
 		return ct_err(e, 0, "change \"%s\": needs a path", line);
 	}
 	vols = object_at(cfg, "Volumes");
-	json_array_foreach(list, i, v)
+	json_array_foreach(list, i, v) {
 		json_object_set_new(vols, json_string_value(v), json_object());
+	}
 	json_decref(list);
 	return 0;
 }

@@ -364,22 +364,18 @@ out:
 
 /* ---------------------------------------------------------------- image */
 
-int ct_image_write(const struct ct_store *s, const json_t *config,
-		   const struct ct_store_layer *layers, size_t n, const char *name,
+int ct_image_write(const struct ct_store *s, const char *config, size_t config_len,
+		   const struct ct_store_layer *layers, size_t n,
+		   const char *const *names, size_t nnames,
 		   struct ct_digest *manifest, struct ct_err *e)
 {
-	char *cfg = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS), *man;
 	struct ct_digest cd;
 	json_t *m, *ls;
+	char *man;
 	int rc;
 
-	if (!cfg)
-		return ct_err(e, 0, "image config: cannot serialise");
-	rc = ct_store_put_blob(s, cfg, strlen(cfg), &cd, e);
-	if (rc < 0) {
-		free(cfg);
+	if (ct_store_put_blob(s, config, config_len, &cd, e) < 0)
 		return -1;
-	}
 	ls = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(ls, json_pack("{s:s, s:s, s:I}",
@@ -388,13 +384,14 @@ int ct_image_write(const struct ct_store *s, const json_t *config,
 	m = json_pack("{s:i, s:s, s:{s:s, s:s, s:I}, s:o}", "schemaVersion", 2,
 		      "mediaType", CT_MT_OCI_MANIFEST,
 		      "config", "mediaType", CT_MT_OCI_CONFIG, "digest", cd.str,
-		      "size", (json_int_t)strlen(cfg), "layers", ls);
-	free(cfg);
+		      "size", (json_int_t)config_len, "layers", ls);
 	man = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(m);
 	rc = ct_store_put_blob(s, man, strlen(man), manifest, e);
-	if (rc == 0)
-		rc = ct_store_tag(s, name, CT_MT_OCI_MANIFEST, manifest, (int64_t)strlen(man), e);
+	for (size_t i = 0; rc == 0 && i < nnames; i++)
+		rc = ct_store_tag(s, names[i], CT_MT_OCI_MANIFEST, manifest, (int64_t)strlen(man), e);
+	if (rc == 0 && nnames == 0)
+		rc = ct_store_tag(s, NULL, CT_MT_OCI_MANIFEST, manifest, (int64_t)strlen(man), e);
 	free(man);
 	return rc;
 }

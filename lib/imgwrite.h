@@ -74,11 +74,13 @@ int ct_layer_copy_tar(struct ct_layer_out *lo, struct archive *in, const char *w
  * hard links as links. Mount points inside are not crossed. */
 int ct_layer_copy_dir(struct ct_layer_out *lo, const char *dir, struct ct_err *e);
 
-/* Store config (its blob, compact JSON with sorted keys) and an OCI
- * manifest over the layers; tag it name (a full reference) or, with name
- * NULL, add it untagged. *manifest gets the manifest digest. */
-int ct_image_write(const struct ct_store *s, const json_t *config,
-		   const struct ct_store_layer *layers, size_t n, const char *name,
+/* Store the config bytes as they are (their digest is the image id) and
+ * an OCI manifest over the layers; tag it with each of names (full
+ * references) or, with nnames 0, add it untagged. *manifest gets the
+ * manifest digest. */
+int ct_image_write(const struct ct_store *s, const char *config, size_t config_len,
+		   const struct ct_store_layer *layers, size_t n,
+		   const char *const *names, size_t nnames,
 		   struct ct_digest *manifest, struct ct_err *e);
 
 #endif

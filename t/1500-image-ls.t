@@ -56,6 +56,22 @@ test_expect_success 'ls --digests shows the manifest digest column' '
 	grep -q "^busybox  *latest  *$bb  " out
 '
 
+test_expect_success 'ls -f dangling=true|false' '
+	ct-image ls -f dangling=true >out &&
+	test $(wc -l <out) = 2 && sed -n 2p out | grep -q "^<none>  *<none> " &&
+	ct-image ls --filter dangling=false >out &&
+	test $(wc -l <out) = 3 && ! grep -q "<none>" out &&
+	test_expect_code 2 ct-image ls -f label=x 2>err &&
+	test_grep "dangling=true|false" err
+'
+
+test_expect_success 'VERB --help prints the synopsis and exits 0' '
+	ct-image ls --help >out &&
+	test_grep "^usage: ct-image ls " out &&
+	ct-image rm -h >out &&
+	test_grep "^usage: ct-image rm \[-f\] IMAGE" out
+'
+
 test_expect_success 'ls REPO filters by repository, REPO:TAG by tag too' '
 	ct-image ls busybox >out &&
 	test $(wc -l <out) = 2 && grep -q "^busybox " out &&
@@ -127,6 +143,21 @@ test_expect_success 'history: one row per history entry, newest first' '
 test_expect_success 'skopeo still reads the store after ct-image tag' '
 	skopeo inspect "oci:$S:docker.io/myrepo/bb:v2" >out &&
 	test "$(jq -r .Digest out)" = "$web"
+'
+
+test_expect_success 'a multi-platform image: the host platform by default, --platform picks' '
+	ix=$(mk --index busybox "$S" docker.io/library/multi:1) &&
+	amd=$(jq -r ".manifests[1].digest" "$S/blobs/sha256/${ix#sha256:}") &&
+	amd_id=$(jq -r ".config.digest" "$S/blobs/sha256/${amd#sha256:}") &&
+	ct-image ls multi >out &&
+	grep -q "^multi  *1  *$(echo ${amd_id#sha256:} | cut -c1-12) " out &&
+	ct-image inspect multi:1 >out &&
+	test "$(jq -r ".[0] | .Id + \" \" + .Architecture + \" \" + .Descriptor.digest" out)" = \
+		"$amd_id amd64 $ix" &&
+	ct-image inspect --platform linux/arm64/v8 multi:1 >out &&
+	test "$(jq -r ".[0] | .Architecture + \"/\" + .Variant" out)" = arm64/v8 &&
+	test_expect_code 1 ct-image inspect --platform linux/s390x multi:1 2>err &&
+	test_grep "s390x" err
 '
 
 test_expect_success 'usage errors exit 2' '

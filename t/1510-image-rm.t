@@ -128,6 +128,33 @@ test_expect_success 'gc keeps what a tagged image uses, and young garbage by def
 	skopeo inspect "oci:$S:docker.io/library/again:1" >/dev/null
 '
 
+test_expect_success OVERLAY 'gc keeps unpacked layers an overlay mount uses, by absolute or relative path' '
+	a=$(printf %064d 11) && b=$(printf %064d 12) &&
+	mkdir -p "$CT_ROOT/layers/$a/x" "$CT_ROOT/layers/$b/y" m1 m2 up1/u up1/w up2/u up2/w &&
+	mount -t overlay overlay -o "lowerdir=$CT_ROOT/layers/$a,upperdir=up1/u,workdir=up1/w" m1 &&
+	test_cleanup "umount $TEST_DIR/m1" &&
+	(cd "$CT_ROOT" && mount -t overlay overlay \
+		-o "lowerdir=layers/$b,upperdir=$TEST_DIR/up2/u,workdir=$TEST_DIR/up2/w" "$TEST_DIR/m2") &&
+	test_cleanup "umount $TEST_DIR/m2" &&
+	ct-image gc --grace 0 >out &&
+	test_path_is_dir "$CT_ROOT/layers/$a/x" &&
+	test_path_is_dir "$CT_ROOT/layers/$b/y" &&
+	umount m1 && umount m2 &&
+	ct-image gc --grace 0 >out &&
+	test_path_is_missing "$CT_ROOT/layers/$a" &&
+	test_path_is_missing "$CT_ROOT/layers/$b"
+'
+
+test_expect_success 'gc removes day-old leftovers of killed imports and loads only' '
+	mkdir -p "$CT_ROOT/tmp/load-old/x" "$CT_ROOT/tmp/load-new" &&
+	echo x >"$CT_ROOT/tmp/spool-old" &&
+	touch -d "2 days ago" "$CT_ROOT/tmp/load-old" "$CT_ROOT/tmp/spool-old" &&
+	ct-image gc >out &&
+	test_path_is_missing "$CT_ROOT/tmp/load-old" &&
+	test_path_is_missing "$CT_ROOT/tmp/spool-old" &&
+	test_path_is_dir "$CT_ROOT/tmp/load-new"
+'
+
 test_expect_success 'gc waits for the store lock a writer holds' '
 	touch -d "2 hours ago" "$(blob "$img")" &&
 	echo junk >"$S/blobs/sha256/$(printf %064d 3)" &&

@@ -80,6 +80,24 @@ const struct img_entry *img_index_find(const struct img_index *ix, const struct 
 	return NULL;
 }
 
+/* Does what name a tag in the index (as typed or normalised)? */
+const struct img_entry *img_index_find_tag(const struct img_index *ix, const char *what)
+{
+	struct ct_ref r;
+	char full[CT_REF_STR_MAX];
+
+	for (size_t i = 0; i < ix->n; i++)
+		if (ix->v[i].name && !strcmp(ix->v[i].name, what))
+			return &ix->v[i];
+	if (ct_ref_parse(what, &r, NULL) < 0 || r.digest[0])
+		return NULL;
+	ct_ref_format(&r, full, sizeof full);
+	for (size_t i = 0; i < ix->n; i++)
+		if (ix->v[i].name && !strcmp(ix->v[i].name, full))
+			return &ix->v[i];
+	return NULL;
+}
+
 int img_index_drop(const struct ct_store *s, const struct ct_digest *d, int untagged_only,
 		   struct ct_err *e)
 {
@@ -308,13 +326,15 @@ static void mark(const struct ct_store *s, const struct ct_digest *d, struct dse
 			json_t *cfg = json_loadb(data, len, 0, NULL);
 
 			free(data);
-			json_array_foreach(ct_json_path(cfg, "rootfs.diff_ids"), i, v)
+			json_array_foreach(ct_json_path(cfg, "rootfs.diff_ids"), i, v) {
 				dset_add_str(layers, json_string_value(v));
+			}
 			json_decref(cfg);
 		}
 	}
-	json_array_foreach(json_object_get(doc, "layers"), i, v)
+	json_array_foreach(json_object_get(doc, "layers"), i, v) {
 		dset_add_str(blobs, ct_json_str(v, "digest"));
+	}
 	json_decref(doc);
 }
 
@@ -341,26 +361,31 @@ static int in_list(const struct ct_digest *only, size_t n, const struct ct_diges
 	return 0;
 }
 
-/* 1 when path is named in a mount's options (an overlay lowerdir) or is a
- * mount point: a layer in use by a running container. */
-static int layer_mounted(const char *path)
+/* 1 when the layer ROOT/layers/<hex> is named in a mount's options (an
+ * overlay lowerdir, absolute or relative, as ct-mount may write it) or is
+ * a mount point: a layer in use by a running container. A false alarm only
+ * keeps a layer. */
+static int layer_mounted(const char *hex)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[8192];
+	char *line = NULL, *needle = ct_xasprintf("layers/%s", hex);
+	size_t nl = strlen(needle), cap = 0;
 	int found = 0;
 
-	if (!f)
+	if (!f) {
+		free(needle);
 		return 0;
-	while (!found && fgets(line, sizeof line, f)) {
-		const char *p = strstr(line, path);
+	}
+	while (!found && getline(&line, &cap, f) > 0) {
+		for (const char *p = strstr(line, needle); p && !found; p = strstr(p + 1, needle)) {
+			char c = p[nl];
 
-		if (p) {
-			char c = p[strlen(path)];
-
-			found = c == ':' || c == ',' || c == ' ' || c == '\n' || c == '/';
+			found = c == ':' || c == ',' || c == ' ' || c == '\n' || c == '/' || c == '\0';
 		}
 	}
 	fclose(f);
+	free(line);
+	free(needle);
 	return found;
 }
 
@@ -448,7 +473,7 @@ static int sweep_layers(const struct ct_store *s, const struct dset *keep,
 		free(path);
 		path = ct_xasprintf("%s/%s", dir, de->d_name);
 		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    (!only && !old_enough(&st, grace)) || layer_mounted(path)) {
+		    (!only && !old_enough(&st, grace)) || layer_mounted(de->d_name)) {
 			free(path);
 			continue;
 		}
@@ -459,6 +484,44 @@ static int sweep_layers(const struct ct_store *s, const struct dset *keep,
 			break;
 		}
 		free(path);
+	}
+	closedir(d);
+	free(dir);
+	return rc;
+}
+
+/* Spool files and load directories under ROOT/tmp left by killed
+ * imports and loads: a day old is surely dead. */
+#define TMP_STALE (24 * 3600)
+
+static int sweep_tmp(const struct ct_store *s, int dry_run, struct ct_err *e)
+{
+	char *dir = ct_xasprintf("%s/tmp", s->root);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d) {
+		int saved = errno;
+
+		free(dir);
+		return saved == ENOENT ? 0 : ct_err(e, saved, "opendir %s/tmp", s->root);
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		char *path;
+
+		if (!ct_has_prefix(de->d_name, "spool-") && !ct_has_prefix(de->d_name, "load-"))
+			continue;
+		path = ct_xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(path, &st) == 0 && old_enough(&st, TMP_STALE)) {
+			ct_say("rm -rf %s (stale)", path);
+			if (!dry_run && ct_rm_rf(path, e) < 0)
+				rc = -1;
+		}
+		free(path);
+		if (rc < 0)
+			break;
 	}
 	closedir(d);
 	free(dir);
@@ -499,7 +562,8 @@ int img_sweep(const struct ct_store *s, const struct ct_digest *only, size_t n,
 	img_users_free(users, nusers);
 	ct_say("mark: %zu blobs and %zu layers in use", blobs.n, layers.n);
 	if (sweep_blobs(s, &blobs, only, n, grace, dry_run, reclaimed, e) < 0 ||
-	    sweep_layers(s, &layers, only, n, grace, dry_run, e) < 0)
+	    sweep_layers(s, &layers, only, n, grace, dry_run, e) < 0 ||
+	    (!only && sweep_tmp(s, dry_run, e) < 0))
 		goto out;
 	rc = 0;
 out:

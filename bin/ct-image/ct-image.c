@@ -48,20 +48,33 @@ struct verb {
 	const char *name, *alias1, *alias2;
 	int create;	/* make the store when missing */
 	int (*fn)(const struct ct_store *, int, char **);
+	const char *usage;
 };
 
 static const struct verb verbs[] = {
-	{ "ls", "list", "images", 0, img_cmd_ls },
-	{ "inspect", NULL, NULL, 0, img_cmd_inspect },
-	{ "history", NULL, NULL, 0, img_cmd_history },
-	{ "tag", NULL, NULL, 0, img_cmd_tag },
-	{ "rm", "rmi", "remove", 0, img_cmd_rm },
-	{ "prune", NULL, NULL, 0, img_cmd_prune },
-	{ "gc", NULL, NULL, 0, img_cmd_gc },
-	{ "import", NULL, NULL, 1, img_cmd_import },
-	{ "save", NULL, NULL, 0, img_cmd_save },
-	{ "load", NULL, NULL, 1, img_cmd_load },
+	{ "ls", "list", "images", 0, img_cmd_ls,
+	  "ls [-q] [--digests] [--no-trunc] [-f dangling=true|false] [REPO[:TAG]]" },
+	{ "inspect", NULL, NULL, 0, img_cmd_inspect, "inspect [--platform OS/ARCH] IMAGE..." },
+	{ "history", NULL, NULL, 0, img_cmd_history,
+	  "history [--no-trunc] [-q] [--platform OS/ARCH] IMAGE" },
+	{ "tag", NULL, NULL, 0, img_cmd_tag, "tag SOURCE TARGET" },
+	{ "rm", "rmi", "remove", 0, img_cmd_rm, "rm [-f] IMAGE..." },
+	{ "prune", NULL, NULL, 0, img_cmd_prune, "prune [-a] [-f]" },
+	{ "gc", NULL, NULL, 0, img_cmd_gc, "gc [-n|--dry-run] [--grace SECONDS]" },
+	{ "import", NULL, NULL, 1, img_cmd_import,
+	  "import [-c CHANGE]... [-m MESSAGE] FILE|DIR|- [REPO[:TAG]]" },
+	{ "save", NULL, NULL, 0, img_cmd_save, "save [-o FILE] [--format docker|oci] IMAGE..." },
+	{ "load", NULL, NULL, 1, img_cmd_load, "load [-i FILE] [-q]" },
 };
+
+/* "ct-image VERB --help": the verb's synopsis, without touching the store. */
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
 
 static const struct verb *find_verb(const char *name)
 {
@@ -112,6 +125,10 @@ int ct_image_main(int argc, char **argv)
 	v = find_verb(argv[optind]);
 	if (!v)
 		ct_die_usage("unknown verb \"%s\"; see ct-image --help", argv[optind]);
+	if (wants_help(argc - optind, argv + optind)) {
+		printf("usage: ct-image %s\nSee ct-image(1).\n", v->usage);
+		return 0;
+	}
 
 	if (ct_config_load(&cfg, &e) < 0 || ct_config_root(&cfg, root, sizeof root, &e) < 0)
 		ct_die_err(&e);

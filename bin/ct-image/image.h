@@ -27,6 +27,10 @@ void img_index_free(struct img_index *ix);
 /* The first entry with this digest, or NULL. */
 const struct img_entry *img_index_find(const struct img_index *ix, const struct ct_digest *d);
 
+/* The tag entry what names, as typed or normalised ("busybox" is
+ * docker.io/library/busybox:latest), or NULL. */
+const struct img_entry *img_index_find_tag(const struct img_index *ix, const char *what);
+
 /* Remove index.json entries with digest d: all of them (untagged_only 0)
  * or only the untagged ones. Under images/.lock, atomically. Returns the
  * number removed, or -1. */

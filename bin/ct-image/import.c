@@ -146,8 +146,15 @@ int img_cmd_import(const struct ct_store *s, int argc, char **argv)
 			"created", now, "created_by", "ct-image import", "comment", comment));
 		free(comment);
 	}
-	if (ct_image_write(s, cfg, &layer, 1, tagged ? name : NULL, &manifest, &e) < 0)
-		ct_die_err(&e);
+	{
+		char *bytes = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
+		const char *names[] = { name };
+
+		if (ct_image_write(s, bytes, strlen(bytes), &layer, 1, names, tagged ? 1 : 0,
+				   &manifest, &e) < 0)
+			ct_die_err(&e);
+		free(bytes);
+	}
 	json_decref(cfg);
 	free(layer.media_type);
 	printf("%s\n", manifest.str);

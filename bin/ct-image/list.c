@@ -121,10 +121,11 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "digests", no_argument, NULL, 'D' },
 		{ "no-trunc", no_argument, NULL, 'T' },
+		{ "filter", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, quiet = 0, digests = 0, no_trunc = 0, want_tag = 0;
+	int c, quiet = 0, digests = 0, no_trunc = 0, want_tag = 0, dangling = -1;
 	struct ct_ref want;
 	struct img_index ix = { 0 };
 	struct shown *shown;
@@ -134,18 +135,26 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 	const char *filter = NULL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qav", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qaf:v", opts, NULL)) != -1) {
 		switch (c) {
 		case 'q': quiet = 1; break;
+		case 'f':
+			if (!strcmp(optarg, "dangling=true") || !strcmp(optarg, "dangling=1"))
+				dangling = 1;
+			else if (!strcmp(optarg, "dangling=false") || !strcmp(optarg, "dangling=0"))
+				dangling = 0;
+			else
+				ct_die_usage("--filter %s: ct-image knows dangling=true|false", optarg);
+			break;
 		case 'a': break;	/* no intermediate images in ct: all are shown */
 		case 'D': digests = 1; break;
 		case 'T': no_trunc = 1; break;
 		case 'v': ct_set_verbose(ct_verbose() + 1); break;
-		default: ct_die_usage("usage: ct-image ls [-q] [--digests] [--no-trunc] [REPO[:TAG]]");
+		default: ct_die_usage("usage: ct-image ls [-q] [--digests] [--no-trunc] [-f dangling=BOOL] [REPO[:TAG]]");
 		}
 	}
 	if (argc - optind > 1)
-		ct_die_usage("usage: ct-image ls [-q] [--digests] [--no-trunc] [REPO[:TAG]]");
+		ct_die_usage("usage: ct-image ls [-q] [--digests] [--no-trunc] [-f dangling=BOOL] [REPO[:TAG]]");
 	if (optind < argc) {
 		const char *slash;
 
@@ -178,7 +187,7 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 		ct_table_add(&t, (const char *[]){ "REPOSITORY", "TAG", "IMAGE ID", "CREATED",
 						   "SIZE" });
 	for (size_t i = 0; i < nshown; i++) {
-		const struct img_entry **tags = ct_xcalloc(ix.n + 1, sizeof *tags);
+		const struct img_entry **tags = ct_xcalloc(ix.n + 1, sizeof(const struct img_entry *));
 		size_t ntags = 0;
 		int any_tag = 0;
 
@@ -189,14 +198,16 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 			if (!filter || name_matches(ix.v[j].name, &want, want_tag))
 				tags[ntags++] = &ix.v[j];
 		}
-		qsort(tags, ntags, sizeof *tags, by_name);
+		qsort(tags, ntags, sizeof(const struct img_entry *), by_name);
+		if (dangling == 1)
+			ntags = 0;
 		for (size_t j = 0; j < ntags; j++) {
 			char repo[CT_REF_STR_MAX], tag[CT_REF_TAG_MAX + 8];
 
 			img_split_name(tags[j]->name, repo, sizeof repo, tag, sizeof tag);
 			add_row(&t, digests, repo, tag, &shown[i], no_trunc);
 		}
-		if (!any_tag && !filter)	/* dangling */
+		if (!any_tag && !filter && dangling != 0)	/* dangling */
 			add_row(&t, digests, "<none>", "<none>", &shown[i], no_trunc);
 		free(tags);
 	}

@@ -75,24 +75,6 @@ int img_cmd_tag(const struct ct_store *s, int argc, char **argv)
 	return 0;
 }
 
-/* Does what name a tag in the index (as typed or normalised)? */
-static const struct img_entry *as_tag(const struct img_index *ix, const char *what)
-{
-	struct ct_ref r;
-	char full[CT_REF_STR_MAX];
-
-	for (size_t i = 0; i < ix->n; i++)
-		if (ix->v[i].name && !strcmp(ix->v[i].name, what))
-			return &ix->v[i];
-	if (ct_ref_parse(what, &r, NULL) < 0 || r.digest[0])
-		return NULL;
-	ct_ref_format(&r, full, sizeof full);
-	for (size_t i = 0; i < ix->n; i++)
-		if (ix->v[i].name && !strcmp(ix->v[i].name, full))
-			return &ix->v[i];
-	return NULL;
-}
-
 static size_t count_entries(const struct img_index *ix, const struct ct_digest *d, int tagged)
 {
 	size_t n = 0;
@@ -163,7 +145,7 @@ static int rm_one(const struct ct_store *s, const char *what, int force,
 
 	if (img_index_read(s, &ix, e) < 0)
 		return -1;
-	tag = as_tag(&ix, what);
+	tag = img_index_find_tag(&ix, what);
 	if (tag) {
 		top = tag->digest;
 	} else if (ct_store_resolve(s, what, &top, mt, sizeof mt, e) < 0) {
