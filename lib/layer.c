@@ -275,7 +275,7 @@ static const char *shown(const char *raw, char *buf, size_t n)
 __attribute__((format(printf, 3, 4)))
 static int refuse(struct ct_err *e, const char *entry, const char *fmt, ...)
 {
-	char why[600], sb[300];
+	char why[600], sb[160];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -287,7 +287,7 @@ static int refuse(struct ct_err *e, const char *entry, const char *fmt, ...)
 __attribute__((format(printf, 4, 5)))
 static int sysfail(struct ct_err *e, int errnum, const char *entry, const char *fmt, ...)
 {
-	char what[600], sb[300];
+	char what[600], sb[160];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -306,15 +306,18 @@ static void cache_drop(struct x *x)
 
 /* "./a//b/./c/" -> "a/b/c"; absolute names, ".." and over-long names are
  * refused. "" is the layer root. */
-static int clean_path(const char *raw, char *out, const char *entry, struct ct_err *e)
+static int clean_path(const char *raw, char *out, const char *entry, const char *what,
+		      struct ct_err *e)
 {
 	const char *p = raw;
 	size_t n = 0;
 
 	if (strlen(raw) >= PATH_MAX)
-		return refuse(e, entry, "name is %zu bytes, PATH_MAX is %d", strlen(raw), PATH_MAX);
+		return refuse(e, entry, "%s is %zu bytes, PATH_MAX is %d", what, strlen(raw),
+			      PATH_MAX);
 	if (raw[0] == '/')
-		return refuse(e, entry, "absolute name (layer entries are relative to the layer root)");
+		return refuse(e, entry, "absolute %s \"%s\" (layer entries are relative "
+			      "to the layer root)", what, raw);
 	while (*p) {
 		const char *c = p;
 		size_t len;
@@ -327,7 +330,7 @@ static int clean_path(const char *raw, char *out, const char *entry, struct ct_e
 		if (len == 0 || (len == 1 && c[0] == '.'))
 			continue;
 		if (len == 2 && c[0] == '.' && c[1] == '.')
-			return refuse(e, entry, "name has a \"..\" component");
+			return refuse(e, entry, "%s has a \"..\" component", what);
 		if (n)
 			out[n++] = '/';
 		memcpy(out + n, c, len);
@@ -846,8 +849,8 @@ static int do_hardlink(struct x *x, int pfd, const char *leaf, const char *path,
 	const char *tleaf;
 	int tfd, r;
 
-	if (clean_path(rawtarget, target, path, e) < 0)
-		return ct_err_wrap(e, "hardlink target \"%s\"", rawtarget);
+	if (clean_path(rawtarget, target, path, "hardlink target", e) < 0)
+		return -1;
 	if (!*target)
 		return refuse(e, path, "hardlink to the layer root");
 	if (strcmp(target, path) == 0)
@@ -1009,7 +1012,7 @@ static int do_entry(struct x *x, struct archive_entry *ent, struct ct_err *e)
 
 	if (!raw)
 		return ct_err(e, 0, "%s: a tar entry without a name", x->name);
-	if (clean_path(raw, path, raw, e) < 0)
+	if (clean_path(raw, path, raw, "name", e) < 0)
 		return -1;
 	leaf = split_leaf(path, dir);
 	if (check_xattrs(ent, raw, e) < 0)
@@ -1089,7 +1092,8 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 	}
 	archive_read_support_format_tar(x.in);
 	if (archive_read_open(x.in, &src, NULL, src_read, NULL) != ARCHIVE_OK) {
-		ct_err(e, 0, "%s: %s", name, src.failed ? src.err : archive_error_string(x.in));
+		ct_err(e, 0, "%s: not a valid layer tar: %s", name,
+		       src.failed ? src.err : archive_error_string(x.in));
 		goto out;
 	}
 	for (;;) {
