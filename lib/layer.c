@@ -59,8 +59,7 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 			n = read(s->fd, s->buf, READ_BLOCK);
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
-			snprintf(s->err, sizeof s->err, "read %s: %s", s->name,
-				 strerror(errno));
+			snprintf(s->err, sizeof s->err, "read: %s", strerror(errno));
 			s->failed = 1;
 			if (a)
 				archive_set_error(a, errno, "%s", s->err);
@@ -84,7 +83,7 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 			return 0;
 		}
 		if (r < ARCHIVE_WARN) {
-			snprintf(s->err, sizeof s->err, "decompress %s: %s", s->name,
+			snprintf(s->err, sizeof s->err, "decompress: %s",
 				 archive_error_string(s->outer) ?
 				 archive_error_string(s->outer) : "unknown error");
 			s->failed = 1;
@@ -153,7 +152,7 @@ static int src_drain(struct src *s, struct ct_err *e)
 	while ((n = src_read(NULL, s, &b)) > 0)
 		;
 	if (n < 0)
-		return ct_err(e, 0, "%s", s->err);
+		return ct_err(e, 0, "%s: %s", s->name, s->err);
 	return 0;
 }
 
@@ -720,7 +719,7 @@ static int write_data(struct x *x, int fd, struct archive_entry *ent, const char
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN)
-			return ct_err(e, 0, "%s: entry \"%s\": %s", x->name, path,
+			return ct_err(e, 0, "entry \"%s\": %s", path,
 				      x->src->failed ? x->src->err : archive_error_string(x->in));
 		if (off != pos) {
 			if (off < pos)
@@ -1110,8 +1109,10 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 		}
 		if (r == ARCHIVE_WARN)
 			ct_say2("%s: %s", name, archive_error_string(x.in));
-		if (do_entry(&x, ent, e) < 0)
+		if (do_entry(&x, ent, e) < 0) {
+			ct_err_wrap(e, "%s", name);
 			goto out;
+		}
 		x.entries++;
 		if (o->stop_after && x.entries == o->stop_after)
 			raise(SIGSTOP);
@@ -1218,7 +1219,12 @@ static int extract_blob(const struct ct_store *s, const struct ct_store_layer *l
 		free(blob);
 		return -1;
 	}
-	r = ct_layer_extract(fd, comp, l->digest.str, dirfd, o, &got, &st, e);
+	{
+		char name[CT_DIGEST_STR_MAX + 8];
+
+		snprintf(name, sizeof name, "layer %s", l->digest.str);
+		r = ct_layer_extract(fd, comp, name, dirfd, o, &got, &st, e);
+	}
 	close(fd);
 	free(blob);
 	if (r < 0)
