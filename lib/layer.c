@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,7 +33,20 @@
 #define OPAQUE_XATTR "trusted.overlay.opaque"
 #define READ_BLOCK (256 * 1024)
 
-/* --- the uncompressed stream, hashed as libarchive's tar reader pulls it -- */
+/* --- the uncompressed stream, hashed as libarchive's tar reader pulls it --
+ *
+ * A producer thread reads the blob, decompresses it and hashes every
+ * uncompressed byte exactly once, handing copies of the blocks to the tar
+ * reader (the extracting thread) through a small ring: decompression and
+ * SHA-256 run beside the file creation, as `zcat | tar -x` runs on two
+ * CPUs. Where no thread can be started, the same steps run inline. */
+
+#define NSLOT 8
+
+struct slot {
+	char *buf;
+	size_t cap, len;
+};
 
 struct src {
 	int fd;
@@ -44,12 +58,22 @@ struct src {
 	int eof;
 	int failed;
 	char err[512];
+	/* the ring, when threaded */
+	int threaded, joined;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot slot[NSLOT];
+	size_t head, tail, count;  /* fill at head, consume at tail */
+	int held;                  /* the tar reader holds the slot at tail */
+	int done;                  /* producer reached the end (or failed) */
+	int stop;                  /* the consumer gave up */
 };
 
-static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
+/* The next uncompressed block, hashed: its length, 0 at the end, -1 on
+ * error (s->err says what). */
+static la_ssize_t src_fetch(struct src *s, const void **out)
 {
-	struct src *s = cd;
-
 	if (s->eof)
 		return 0;
 	if (!s->outer) {
@@ -61,8 +85,6 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 		if (n < 0) {
 			snprintf(s->err, sizeof s->err, "read: %s", strerror(errno));
 			s->failed = 1;
-			if (a)
-				archive_set_error(a, errno, "%s", s->err);
 			return -1;
 		}
 		if (n == 0)
@@ -87,8 +109,6 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 				 archive_error_string(s->outer) ?
 				 archive_error_string(s->outer) : "unknown error");
 			s->failed = 1;
-			if (a)
-				archive_set_error(a, EIO, "%s", s->err);
 			return -1;
 		}
 		if (sz == 0)
@@ -98,6 +118,121 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 		*out = b;
 		return (la_ssize_t)sz;
 	}
+}
+
+static void *producer(void *arg)
+{
+	struct src *s = arg;
+
+	for (;;) {
+		const void *b = NULL;
+		la_ssize_t n = src_fetch(s, &b);
+		struct slot *sl;
+
+		pthread_mutex_lock(&s->mu);
+		while (n > 0 && s->count == NSLOT && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (n <= 0 || s->stop) {
+			s->done = 1;
+			pthread_cond_broadcast(&s->cv);
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		sl = &s->slot[s->head];
+		pthread_mutex_unlock(&s->mu);
+		if (sl->cap < (size_t)n) {
+			free(sl->buf);
+			sl->cap = (size_t)n > READ_BLOCK ? (size_t)n : READ_BLOCK;
+			sl->buf = ct_xmalloc(sl->cap);
+		}
+		memcpy(sl->buf, b, (size_t)n);
+		sl->len = (size_t)n;
+		pthread_mutex_lock(&s->mu);
+		s->head = (s->head + 1) % NSLOT;
+		s->count++;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+/* libarchive's read callback; a NULL archive is the drain after the end. */
+static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
+{
+	struct src *s = cd;
+	la_ssize_t n;
+
+	if (!s->threaded) {
+		n = src_fetch(s, out);
+		if (n < 0 && a)
+			archive_set_error(a, EIO, "%s", s->err);
+		return n;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (s->held) {
+		s->tail = (s->tail + 1) % NSLOT;
+		s->count--;
+		s->held = 0;
+		pthread_cond_broadcast(&s->cv);
+	}
+	while (s->count == 0 && !s->done)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (s->count == 0) {
+		int failed = s->failed;
+
+		pthread_mutex_unlock(&s->mu);
+		if (failed && a)
+			archive_set_error(a, EIO, "%s", s->err);
+		return failed ? -1 : 0;
+	}
+	s->held = 1;
+	*out = s->slot[s->tail].buf;
+	n = (la_ssize_t)s->slot[s->tail].len;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+/* The producer's error text, if it failed (NULL if not). */
+static const char *src_error(struct src *s)
+{
+	int failed;
+
+	if (s->threaded) {
+		pthread_mutex_lock(&s->mu);
+		failed = s->failed && s->done;
+		pthread_mutex_unlock(&s->mu);
+	} else {
+		failed = s->failed;
+	}
+	return failed ? s->err : NULL;
+}
+
+static void src_join(struct src *s)
+{
+	if (!s->threaded || s->joined)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->th, NULL);
+	s->joined = 1;
+}
+
+static void src_start(struct src *s)
+{
+	if (pthread_mutex_init(&s->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&s->cv, NULL) != 0) {
+		pthread_mutex_destroy(&s->mu);
+		return;
+	}
+	if (pthread_create(&s->th, NULL, producer, s) != 0) {
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+		return;
+	}
+	s->threaded = 1;
+	ct_say2("%s: decompressing and hashing in a second thread", s->name);
 }
 
 static int src_open(struct src *s, int fd, enum ct_layer_comp comp,
@@ -112,6 +247,7 @@ static int src_open(struct src *s, int fd, enum ct_layer_comp comp,
 	ct_sha256_init(&s->h);
 	if (comp == CT_LAYER_TAR) {
 		s->buf = ct_xmalloc(READ_BLOCK);
+		src_start(s);
 		return 0;
 	}
 	s->outer = archive_read_new();
@@ -139,11 +275,12 @@ static int src_open(struct src *s, int fd, enum ct_layer_comp comp,
 	    archive_filter_code(s->outer, 0) != want)
 		return ct_err(e, 0, "%s: not %s-compressed data, though its media type says so",
 			      name, comp == CT_LAYER_GZIP ? "gzip" : "zstd");
+	src_start(s);
 	return 0;
 }
 
 /* Hash whatever the tar reader left unread (the padding after the end
- * marker): it belongs to the diff-id too. */
+ * marker): it belongs to the diff-id too. Then the hash is complete. */
 static int src_drain(struct src *s, struct ct_err *e)
 {
 	const void *b;
@@ -151,6 +288,7 @@ static int src_drain(struct src *s, struct ct_err *e)
 
 	while ((n = src_read(NULL, s, &b)) > 0)
 		;
+	src_join(s);
 	if (n < 0)
 		return ct_err(e, 0, "%s: %s", s->name, s->err);
 	return 0;
@@ -158,6 +296,15 @@ static int src_drain(struct src *s, struct ct_err *e)
 
 static void src_close(struct src *s)
 {
+	size_t i;
+
+	src_join(s);
+	if (s->threaded) {
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+		for (i = 0; i < NSLOT; i++)
+			free(s->slot[i].buf);
+	}
 	if (s->outer)
 		archive_read_free(s->outer);
 	free(s->buf);
@@ -720,7 +867,7 @@ static int write_data(struct x *x, int fd, struct archive_entry *ent, const char
 			break;
 		if (r < ARCHIVE_WARN)
 			return ct_err(e, 0, "entry \"%s\": %s", path,
-				      x->src->failed ? x->src->err : archive_error_string(x->in));
+				      src_error(x->src) ? src_error(x->src) : archive_error_string(x->in));
 		if (off != pos) {
 			if (off < pos)
 				return refuse(e, path, "data blocks out of order");
@@ -1092,7 +1239,7 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 	archive_read_support_format_tar(x.in);
 	if (archive_read_open(x.in, &src, NULL, src_read, NULL) != ARCHIVE_OK) {
 		ct_err(e, 0, "%s: not a valid layer tar: %s", name,
-		       src.failed ? src.err : archive_error_string(x.in));
+		       src_error(&src) ? src_error(&src) : archive_error_string(x.in));
 		goto out;
 	}
 	for (;;) {
@@ -1104,7 +1251,7 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 		if (r < ARCHIVE_WARN) {
 			ct_err(e, 0, "%s: not a valid layer tar (after %llu entries): %s", name,
 			       (unsigned long long)x.entries,
-			       src.failed ? src.err : archive_error_string(x.in));
+			       src_error(&src) ? src_error(&src) : archive_error_string(x.in));
 			goto out;
 		}
 		if (r == ARCHIVE_WARN)
@@ -1117,11 +1264,13 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 		if (o->stop_after && x.entries == o->stop_after)
 			raise(SIGSTOP);
 	}
+	if (src_drain(&src, e) < 0)
+		goto out;
 	if (x.entries == 0 && src.bytes == 0) {
 		ct_err(e, 0, "%s: empty stream, not a tar", name);
 		goto out;
 	}
-	if (src_drain(&src, e) < 0 || apply_fixes(&x, e) < 0)
+	if (apply_fixes(&x, e) < 0)
 		goto out;
 	ct_sha256_digest(&src.h, diff_id);
 	if (st) {
