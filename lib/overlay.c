@@ -123,7 +123,9 @@ static int mount_new_api(const char *const *lowers, size_t n, const char *upper,
 	}
 	if (sys_fsconfig(fsfd, CT_FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	    sys_fsconfig(fsfd, CT_FSCONFIG_SET_STRING, "workdir", work, 0) < 0) {
-		ct_err(e, errno, "fsconfig overlay upperdir=%s workdir=%s", upper, work);
+		err = errno;
+		*unusable = unusable_errno(err);	/* e.g. an upper fs overlay refuses */
+		ct_err(e, err, "fsconfig overlay upperdir=%s workdir=%s", upper, work);
 		add_fs_log(fsfd, e);
 		close(fsfd);
 		return -1;

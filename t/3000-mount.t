@@ -159,6 +159,17 @@ test_expect_success '--copy: the same tree by copying, rootfs = copy' '
 '
 
 # (ct_fixture cannot pass "layers N": mkimage wants N after the kind)
+test_expect_success 'an upper that overlayfs refuses: a one-line warning, then a copy' '
+	mkdir -p ov/lo ov/up ov/wk ov/m &&
+	mount -t overlay overlay -o lowerdir=ov/lo,upperdir=ov/up,workdir=ov/wk ov/m &&
+	test_cleanup "umount \"$TEST_DIR/ov/m\"" &&
+	CT_ROOT=$TEST_DIR/ov/m/root ct-mount $(tail -n +2 lines) -- sh >out9 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	test_grep "overlayfs cannot be used here (.*): copying the layers into rootfs instead" err &&
+	test_grep -x "rootfs = copy" "$(cat out9)/ct.ini" &&
+	same_tree "$(cat out9)/rootfs" umo/rootfs
+'
+
 L128=$TEST_DIR/l128
 "$CT_SRC/t/lib/mkimage" layers 128 "$L128" >/dev/null || L128=
 
