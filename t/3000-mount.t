@@ -142,6 +142,19 @@ test_expect_success '--umount by name (twice is fine), --umount --rm by id prefi
 	test_grep "no such container: no-such-thing" err
 '
 
+test_expect_success '--remount mounts an unmounted container again, upper kept' '
+	test_path_is_file "$B/layers" &&
+	test "$(cat "$B/layers")" = "$(tail -n +2 lines)" &&
+	! awk -v m="$B/rootfs" "\$5 == m" /proc/self/mountinfo | grep -q . &&
+	ct-mount --remount aw >out &&
+	test "$(cat out)" = "$B" &&
+	awk -v m="$B/rootfs" "\$5 == m" /proc/self/mountinfo | grep -q " - overlay " &&
+	test "$(cat "$B/rootfs/awkward/modified")" = changed &&
+	test -f "$B/rootfs/etc/newfile" &&
+	ct-mount --remount aw >out &&
+	test "$(awk -v m="$B/rootfs" "\$5 == m" /proc/self/mountinfo | wc -l)" = 1
+'
+
 test_expect_success 'the classic mount(2) option string (CT_OVERLAY_API=classic)' '
 	CT_OVERLAY_API=classic ct-mount -v <lines >out5 2>err &&
 	test_grep "mount -t overlay overlay -o lowerdir=L/" err &&
@@ -171,10 +184,12 @@ test_expect_success 'an upper that overlayfs refuses: a one-line warning, then a
 '
 
 L128=$TEST_DIR/l128
-"$CT_SRC/t/lib/mkimage" layers 128 "$L128" >/dev/null || L128=
+"$CT_SRC/t/lib/mkimage" layers 128 "$L128" >/dev/null 2>mkimage.err || { sed "s/^/# mkimage: /" mkimage.err; L128=; }
 
+if [ -z "$L128" ]; then
+	test_skip '128 layers' "t/lib/mkimage layers 128 failed: $(tail -n1 mkimage.err)"
+else
 test_expect_success '128 layers mount (fsconfig lowerdir+), lowest first' '
-	test -n "$L128" &&
 	unpack_layers "$L128" latest "$TEST_DIR/deep-layer-directories-with-longer-names" >lines128 &&
 	test "$(wc -l <lines128)" = 130 &&
 	tail -n +2 lines128 | ct-mount -- /bin/sh >out7 &&
@@ -191,5 +206,6 @@ test_expect_success '128 layers with the classic option string (short links l/N)
 	test "$(ls "$R/layers" | wc -l)" = 128 &&
 	test "$(cat "$R/layers/064")" = 064
 '
+fi
 
 test_done
