@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='ct-mount: layer dirs -> overlay rootfs equal to the flattened image,
-copy-on-write, whiteouts, names, --umount, many layers, the copy fallback'
+copy-on-write, whiteouts, names, --umount, --remount, the copy fallback'
 . "$(dirname "$0")/lib/test-lib.sh"
 . "$CT_SRC/t/3099-mount-lib.sh"
 test_require ROOT OVERLAY MKIMAGE UMOCI JQ
@@ -182,30 +182,5 @@ test_expect_success 'an upper that overlayfs refuses: a one-line warning, then a
 	test_grep -x "rootfs = copy" "$(cat out9)/ct.ini" &&
 	same_tree "$(cat out9)/rootfs" umo/rootfs
 '
-
-L128=$TEST_DIR/l128
-"$CT_SRC/t/lib/mkimage" layers 128 "$L128" >/dev/null 2>mkimage.err || { sed "s/^/# mkimage: /" mkimage.err; L128=; }
-
-if [ -z "$L128" ]; then
-	test_skip '128 layers' "t/lib/mkimage layers 128 failed: $(tail -n1 mkimage.err)"
-else
-test_expect_success '128 layers mount (fsconfig lowerdir+), lowest first' '
-	unpack_layers "$L128" latest "$TEST_DIR/deep-layer-directories-with-longer-names" >lines128 &&
-	test "$(wc -l <lines128)" = 130 &&
-	tail -n +2 lines128 | ct-mount -- /bin/sh >out7 &&
-	R=$(cat out7)/rootfs &&
-	test "$(ls "$R/layers" | wc -l)" = 128 &&
-	test "$(cat "$R/layers/001" "$R/layers/128" | tr "\n" " ")" = "001 128 " &&
-	test -x "$R/bin/busybox"
-'
-
-test_expect_success '128 layers with the classic option string (short links l/N)' '
-	tail -n +2 lines128 | CT_OVERLAY_API=classic ct-mount -v -- /bin/sh >out8 2>err &&
-	test_grep "lowerdir=l/80:l/7f:" err &&
-	R=$(cat out8)/rootfs &&
-	test "$(ls "$R/layers" | wc -l)" = 128 &&
-	test "$(cat "$R/layers/064")" = 064
-'
-fi
 
 test_done
