@@ -73,6 +73,9 @@ int ct_spec_build(json_t *spec, const json_t *image_config, const struct ct_spec
  * the env from passwd when the env has none. */
 int ct_spec_set_user(json_t *spec, const char *rootfs, const char *user, struct ct_err *e);
 
+/* Set the hostname and, as Docker does, HOSTNAME in the env. */
+void ct_spec_set_hostname(json_t *spec, const char *name);
+
 /* Replace or add KEY=VAL in a JSON array of strings (by KEY). */
 void ct_spec_env_set(json_t *env, const char *kv);
 /* The value of KEY in such an array, or NULL. */

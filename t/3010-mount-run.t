@@ -39,6 +39,7 @@ test_expect_success 'config.json from the image config' '
 	test_grep -x "FOO=from-image" env &&
 	test_grep -x "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" env &&
 	test_grep -x "HOME=/home/ct" env &&
+	test_grep -x "HOSTNAME=$(echo "${B##*/}" | cut -c1-12)" env &&
 	test "$(jq -r .process.cwd "$C")" = /var/www &&
 	test "$(jq -c "[.process.user.uid, .process.user.gid]" "$C")" = "[1000,1000]" &&
 	test "$(jq -r ".annotations[\"org.opencontainers.image.exposedPorts\"]" "$C")" = "53/udp,80/tcp" &&

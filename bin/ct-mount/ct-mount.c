@@ -268,7 +268,7 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 		char shortid[CT_CONTAINER_SHORT_LEN + 1];
 		memcpy(shortid, c->id, CT_CONTAINER_SHORT_LEN);
 		shortid[CT_CONTAINER_SHORT_LEN] = '\0';
-		json_object_set_new(spec, "hostname", json_string(shortid));
+		ct_spec_set_hostname(spec, shortid);
 	}
 	if (ct_spec_set_user(spec, rootfs, user, e) < 0)
 		goto out;

@@ -23,9 +23,10 @@ static int has_str(const json_t *arr, const char *s)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(arr, i, v)
+	json_array_foreach(arr, i, v) {
 		if (json_is_string(v) && !strcmp(json_string_value(v), s))
 			return 1;
+	}
 	return 0;
 }
 
@@ -179,6 +180,8 @@ static void test_merge(void)
 		is_str(ct_json_str(json_object_get(s, "process"), "cwd"), "/from-opt",
 		       "--workdir wins");
 		is_str(ct_json_str(s, "hostname"), "h1", "--hostname");
+		is_str(ct_spec_env_get(ct_json_path(s, "process.env"), "HOSTNAME"), "h1",
+		       "HOSTNAME in the env");
 		json_decref(s);
 		o.workdir = "relative";
 		a = build("{\"Cmd\":[\"x\"]}", &o, NULL, &e);
