@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +356,63 @@ void ct_spec_set_hostname(json_t *spec, const char *name)
 	if (env)
 		ct_spec_env_set(env, kv);
 	free(kv);
+}
+
+/* ---------------------------------------------------------------- seccomp */
+
+int ct_spec_set_seccomp(json_t *spec, const char *path, struct ct_err *e)
+{
+	json_t *linux_ = json_object_get(spec, "linux");
+	json_t *prof;
+
+	if (!path) {
+		json_object_del(linux_, "seccomp");
+		return 0;
+	}
+	prof = ct_json_load_file(path, 4u << 20, e);
+	if (!prof)
+		return ct_err_wrap(e, "seccomp profile");
+	if (!json_is_object(prof) || !json_is_string(json_object_get(prof, "defaultAction"))) {
+		json_decref(prof);
+		return ct_err(e, 0, "seccomp profile %s: not an OCI linux.seccomp object "
+			      "(no defaultAction)", path);
+	}
+	json_object_del(prof, "comment");
+	json_object_set_new(linux_, "seccomp", prof);
+	return 0;
+}
+
+/* DIR of /proc/self/exe + rel, if that file exists. */
+static int exe_relative(const char *rel, char *out, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (len <= 0)
+		return -1;
+	exe[len] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if (snprintf(out, n, "%s/%s", exe, rel) >= (int)n)
+		return -1;
+	return ct_exists(out) ? 0 : -1;
+}
+
+const char *ct_spec_find_seccomp(char *out, size_t n)
+{
+	const char *env = getenv("CT_SECCOMP_PROFILE");
+
+	if (env && env[0]) {
+		ct_strlcpy(out, env, n);
+		return out;
+	}
+	if (exe_relative("../share/ct/seccomp/default.json", out, n) == 0 ||
+	    exe_relative("../../share/seccomp/default.json", out, n) == 0)
+		return out;
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- user */

@@ -112,3 +112,13 @@ image_into_store() {
 mount_cleanup() {
 	test_cleanup 'for m in "$CT_ROOT"/containers/*/rootfs; do umount "$m"; done'
 }
+
+# A small seccomp profile (allow all but mkdir/mkdirat, which fail with
+# EPERM), used as the default so that these tests do not depend on where
+# share/seccomp/default.json is; tests that want another say so.
+cat >"$TEST_DIR/seccomp-nomkdir.json" <<'EOP'
+{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86","SCMP_ARCH_X32"],
+ "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}
+EOP
+CT_SECCOMP_PROFILE=$TEST_DIR/seccomp-nomkdir.json
+export CT_SECCOMP_PROFILE

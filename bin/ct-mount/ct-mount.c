@@ -47,6 +47,7 @@ static const char usage[] =
 	"      --entrypoint CMD   replace the image's entrypoint ('' for none)\n"
 	"      --hostname NAME    the container's hostname (default: short id)\n"
 	"      --copy             copy the layers instead of mounting overlayfs\n"
+	"      --seccomp FILE     seccomp profile (OCI JSON), or 'unconfined'\n"
 	"  -- COMMAND ARG...      the command, replacing the image's Cmd\n"
 	"\n"
 	"      --umount           unmount the container's rootfs\n"
@@ -60,7 +61,7 @@ static const char usage[] =
 	"Exit status: 0 done, 1 failure, 2 usage error. See ct-mount(1).\n";
 
 enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIFF, OPT_REMOUNT,
-       OPT_VERSION };
+       OPT_VERSION, OPT_SECCOMP };
 
 static const struct option long_opts[] = {
 	{ "name", required_argument, NULL, 'n' },
@@ -70,6 +71,7 @@ static const struct option long_opts[] = {
 	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "copy", no_argument, NULL, OPT_COPY },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "umount", no_argument, NULL, OPT_UMOUNT },
 	{ "rm", no_argument, NULL, OPT_RM },
 	{ "diff", no_argument, NULL, OPT_DIFF },
@@ -83,6 +85,7 @@ static const struct option long_opts[] = {
 struct mount_req {
 	const char *name;
 	const char *user;
+	const char *seccomp;	/* a profile, "unconfined", or NULL: the default */
 	int copy;
 	struct ct_spec_opts spec;
 	char *image;		/* "sha256:..." or NULL */
@@ -198,6 +201,27 @@ static int save_layers(const char *dir, char **layers, size_t n, struct ct_err *
 	return r;
 }
 
+/* linux.seccomp: the profile asked for, none for "unconfined", else ct's
+ * default profile; without one, say so (the container is less confined). */
+static int add_seccomp(json_t *spec, const char *want, struct ct_err *e)
+{
+	char path[PATH_MAX];
+	const char *p;
+
+	if (want && !strcmp(want, "unconfined")) {
+		ct_say("seccomp: unconfined");
+		return ct_spec_set_seccomp(spec, NULL, e);
+	}
+	p = want ? want : ct_spec_find_seccomp(path, sizeof(path));
+	if (!p) {
+		ct_warn("no default seccomp profile (share/ct/seccomp/default.json beside the "
+			"tools, or $CT_SECCOMP_PROFILE): the container runs without seccomp");
+		return 0;
+	}
+	ct_say("seccomp profile %s", p);
+	return ct_spec_set_seccomp(spec, p, e);
+}
+
 /* Make the bundle; on failure remove everything made so far. */
 static int make_container(const char *root, struct mount_req *r, struct ct_container *c,
 			  struct ct_err *e)
@@ -224,7 +248,8 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 		if (!user)
 			user = ct_json_str(ct_json_path(img.config, "config"), "User");
 	}
-	if (ct_spec_build(spec, have_img ? img.config : NULL, &r->spec, e) < 0)
+	if (ct_spec_build(spec, have_img ? img.config : NULL, &r->spec, e) < 0 ||
+	    add_seccomp(spec, r->seccomp, e) < 0)
 		goto out;
 
 	c->name = ct_xstrdup(r->name ? r->name : "");
@@ -448,6 +473,7 @@ int ct_mount_main(int argc, char **argv)
 		case OPT_ENTRYPOINT: r.spec.entrypoint = optarg; break;
 		case OPT_HOSTNAME: r.spec.hostname = optarg; break;
 		case OPT_COPY: r.copy = 1; break;
+		case OPT_SECCOMP: r.seccomp = optarg; break;
 		case OPT_UMOUNT: umount = 1; break;
 		case OPT_RM: rm = 1; break;
 		case OPT_DIFF: diff = 1; break;
