@@ -495,7 +495,7 @@ out:
 	return r;
 }
 
-int ct_rootfs_pivot(const struct oci_spec *s, struct ct_err *e)
+int ct_rootfs_pivot(const struct oci_spec *s, int *oldroot_out, struct ct_err *e)
 {
 	int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	int newroot = open(s->rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
@@ -513,25 +513,37 @@ int ct_rootfs_pivot(const struct oci_spec *s, struct ct_err *e)
 		ct_err(e, errno, "pivot_root %s", s->rootfs);
 		goto out;
 	}
-	ct_say("pivot_root %s (old root stacked on top)", s->rootfs);
-	/* the old root now sits on top of the new one: detach it */
-	if (fchdir(oldroot) < 0 ||
-	    mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
-	    umount2(".", MNT_DETACH) < 0) {
-		ct_err(e, errno, "detach the old root");
-		goto out;
-	}
-	ct_say("umount2(old root, MNT_DETACH)");
-	if (fchdir(newroot) < 0 || chdir("/") < 0) {
+	ct_say("pivot_root %s (old root stacked on top until detached)", s->rootfs);
+	if (chdir("/") < 0) {
 		ct_err(e, errno, "chdir into the new root");
 		goto out;
 	}
+	*oldroot_out = oldroot;
+	oldroot = -1;
 	r = 0;
 out:
 	if (oldroot >= 0)
 		close(oldroot);
 	if (newroot >= 0)
 		close(newroot);
+	return r;
+}
+
+int ct_rootfs_detach_old(int oldroot, struct ct_err *e)
+{
+	int r = 0;
+
+	/* the old root sits on top of the new one: detach it, without
+	 * letting the unmount propagate anywhere */
+	if (fchdir(oldroot) < 0 ||
+	    mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
+	    umount2(".", MNT_DETACH) < 0)
+		r = ct_err(e, errno, "detach the old root");
+	else
+		ct_say("umount2(old root, MNT_DETACH)");
+	close(oldroot);
+	if (chdir("/") < 0 && r == 0)
+		r = ct_err(e, errno, "chdir /");
 	return r;
 }
 

@@ -21,8 +21,12 @@ struct ct_rootfs_opts {
 /* Everything before pivot_root (host paths still visible). */
 int ct_rootfs_prepare(const struct oci_spec *s, const struct ct_rootfs_opts *o,
 		      struct ct_err *e);
-/* pivot_root into the spec's root and detach the old one. */
-int ct_rootfs_pivot(const struct oci_spec *s, struct ct_err *e);
+/* pivot_root into the spec's root; the old root stays (stacked on top of
+ * the new "/", unreachable by path) until ct_rootfs_detach_old(), so that
+ * /proc can still be mounted in a user namespace (the kernel wants a fully
+ * visible proc in the mount namespace). */
+int ct_rootfs_pivot(const struct oci_spec *s, int *oldroot, struct ct_err *e);
+int ct_rootfs_detach_old(int oldroot, struct ct_err *e);
 /* After pivot_root: /proc mounts, masked/readonly paths, sysctls, ro root. */
 int ct_rootfs_finish(const struct oci_spec *s, const struct ct_rootfs_opts *o,
 		     struct ct_err *e);

@@ -259,7 +259,7 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 	const struct oci_ns *ns;
 	struct ct_err e = { 0 };
 	struct ct_rootfs_opts ro = { 0 };
-	int userns = 0;
+	int userns = 0, oldroot = -1;
 	char go;
 
 	if (!sp->no_pdeathsig)
@@ -341,8 +341,8 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 	}
 	ro.userns = userns;
 	ro.cg = sp->cg;
-	if (ct_rootfs_prepare(s, &ro, &e) < 0 || ct_rootfs_pivot(s, &e) < 0 ||
-	    ct_rootfs_finish(s, &ro, &e) < 0)
+	if (ct_rootfs_prepare(s, &ro, &e) < 0 || ct_rootfs_pivot(s, &oldroot, &e) < 0 ||
+	    ct_rootfs_finish(s, &ro, &e) < 0 || ct_rootfs_detach_old(oldroot, &e) < 0)
 		child_fail(sock, &e);
 	if (sp->proc->terminal && setup_terminal(sp, sock, &e) < 0)
 		child_fail(sock, &e);
