@@ -367,7 +367,7 @@ static int make_node(int devfd, const char *name, mode_t type, int major, int mi
 	return r;
 }
 
-static int setup_dev(int rootfd, const struct oci_spec *s, const struct ct_rootfs_opts *o,
+static int setup_dev(int rootfd, const struct oci_spec *s, struct ct_rootfs_opts *o,
 		     struct ct_err *e)
 {
 	static const char *const links[][2] = {
@@ -461,7 +461,40 @@ fail:
 	return -1;
 }
 
-int ct_rootfs_prepare(const struct oci_spec *s, const struct ct_rootfs_opts *o,
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+
+/* Bind the root onto itself through fds only (open_tree + move_mount), so
+ * no path above it needs to be searchable by the container's root (a user
+ * namespace's uid 0 is an unprivileged host uid). Returns the new mount's
+ * root as an O_PATH fd. */
+static int bind_root(int dirfd, const char *rootfs, struct ct_err *e)
+{
+	int tree = (int)syscall(SYS_open_tree, dirfd, "",
+				OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
+
+	if (tree < 0)
+		return ct_err(e, errno, "open_tree(%s, OPEN_TREE_CLONE|AT_RECURSIVE)", rootfs);
+	if (syscall(SYS_move_mount, tree, "", dirfd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		close(tree);
+		return ct_err(e, errno, "move_mount(%s onto itself)", rootfs);
+	}
+	ct_say("mount --rbind %s %s (open_tree + move_mount)", rootfs, rootfs);
+	return tree;
+}
+
+int ct_rootfs_prepare(const struct oci_spec *s, struct ct_rootfs_opts *o,
 		      struct ct_err *e)
 {
 	unsigned long prop = s->rootfs_propagation ? s->rootfs_propagation : MS_PRIVATE;
@@ -471,12 +504,16 @@ int ct_rootfs_prepare(const struct oci_spec *s, const struct ct_rootfs_opts *o,
 	if (mount(NULL, "/", NULL, (prop & ~MS_REC) | MS_REC, NULL) < 0)
 		return ct_err(e, errno, "make / %s", prop & MS_SLAVE ? "rslave" : "rprivate");
 	ct_say("mount --make-r%s /", prop & MS_SLAVE ? "slave" : prop & MS_SHARED ? "shared" : "private");
-	if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return ct_err(e, errno, "mount --rbind %s %s", s->rootfs, s->rootfs);
-	ct_say("mount --rbind %s %s", s->rootfs, s->rootfs);
-	rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (o->rootfd < 0) {
+		o->rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (o->rootfd < 0)
+			return ct_err(e, errno, "open %s", s->rootfs);
+	}
+	rootfd = bind_root(o->rootfd, s->rootfs, e);
 	if (rootfd < 0)
-		return ct_err(e, errno, "open %s", s->rootfs);
+		return -1;
+	close(o->rootfd);
+	o->rootfd = rootfd;
 	for (size_t i = 0; i < s->nmounts; i++) {
 		const struct oci_mount *m = &s->mounts[i];
 
@@ -491,21 +528,20 @@ int ct_rootfs_prepare(const struct oci_spec *s, const struct ct_rootfs_opts *o,
 		goto out;
 	r = 0;
 out:
-	close(rootfd);
 	return r;
 }
 
-int ct_rootfs_pivot(const struct oci_spec *s, int *oldroot_out, struct ct_err *e)
+int ct_rootfs_pivot(const struct oci_spec *s, struct ct_rootfs_opts *o, int *oldroot_out,
+		    struct ct_err *e)
 {
 	int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	int newroot = open(s->rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	int r = -1;
 
-	if (oldroot < 0 || newroot < 0) {
-		ct_err(e, errno, "open %s", oldroot < 0 ? "/" : s->rootfs);
+	if (oldroot < 0) {
+		ct_err(e, errno, "open /");
 		goto out;
 	}
-	if (fchdir(newroot) < 0) {
+	if (fchdir(o->rootfd) < 0) {
 		ct_err(e, errno, "chdir %s", s->rootfs);
 		goto out;
 	}
@@ -518,14 +554,14 @@ int ct_rootfs_pivot(const struct oci_spec *s, int *oldroot_out, struct ct_err *e
 		ct_err(e, errno, "chdir into the new root");
 		goto out;
 	}
+	close(o->rootfd);
+	o->rootfd = -1;
 	*oldroot_out = oldroot;
 	oldroot = -1;
 	r = 0;
 out:
 	if (oldroot >= 0)
 		close(oldroot);
-	if (newroot >= 0)
-		close(newroot);
 	return r;
 }
 
@@ -605,7 +641,7 @@ static int write_sysctls(const json_t *sysctl, struct ct_err *e)
 	return 0;
 }
 
-int ct_rootfs_finish(const struct oci_spec *s, const struct ct_rootfs_opts *o,
+int ct_rootfs_finish(const struct oci_spec *s, struct ct_rootfs_opts *o,
 		     struct ct_err *e)
 {
 	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -258,13 +258,16 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 	const struct oci_spec *s = sp->spec;
 	const struct oci_ns *ns;
 	struct ct_err e = { 0 };
-	struct ct_rootfs_opts ro = { 0 };
+	struct ct_rootfs_opts ro = { .rootfd = -1 };
 	int userns = 0, oldroot = -1;
 	char go;
 
 	if (!sp->no_pdeathsig)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* with the host's credentials still: a bundle only root can reach */
+	ro.rootfd = sp->mode == CT_SPAWN_EXEC ? -1 :
+		    open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (read(sock, &go, 1) != 1)
 		_exit(CT_EXIT_FAIL);	/* the parent is gone */
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
@@ -341,7 +344,7 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 	}
 	ro.userns = userns;
 	ro.cg = sp->cg;
-	if (ct_rootfs_prepare(s, &ro, &e) < 0 || ct_rootfs_pivot(s, &oldroot, &e) < 0 ||
+	if (ct_rootfs_prepare(s, &ro, &e) < 0 || ct_rootfs_pivot(s, &ro, &oldroot, &e) < 0 ||
 	    ct_rootfs_finish(s, &ro, &e) < 0 || ct_rootfs_detach_old(oldroot, &e) < 0)
 		child_fail(sock, &e);
 	if (sp->proc->terminal && setup_terminal(sp, sock, &e) < 0)
