@@ -21,6 +21,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create);
 int verb_start(const struct g_opts *g, int argc, char **argv);
 int verb_state(const struct g_opts *g, int argc, char **argv);
 int verb_kill(const struct g_opts *g, int argc, char **argv);
+int verb_stop(const struct g_opts *g, int argc, char **argv);
 int verb_delete(const struct g_opts *g, int argc, char **argv);
 int verb_list(const struct g_opts *g, int argc, char **argv);
 int verb_ps(const struct g_opts *g, int argc, char **argv);

@@ -31,6 +31,7 @@ static void usage(FILE *f)
 	      "  create    set up, wait for start   --bundle --pid-file --console-socket\n"
 	      "  start     let a created container exec its process\n"
 	      "  state     OCI state JSON            kill ID [SIGNAL] [--all]\n"
+	      "  stop      [-t SECS] SIGTERM (or the image's stop signal), then SIGKILL\n"
 	      "  delete    [--force] remove a stopped container\n"
 	      "  list      [--format json] [-q]      ps [--format json] ID\n"
 	      "  exec      [--process FILE] [-t] [-d] ID [CMD...]\n"
@@ -43,8 +44,10 @@ static void usage(FILE *f)
 	      "  --log FILE        also log errors there; --log-format text|json\n"
 	      "  --debug, -v       narrate every kernel-level step on stderr\n"
 	      "  -h, --help        this help; --version\n"
-	      "Run options: -d detach, -t allocate a pty, --rm delete after,\n"
-	      "  --pid-file F, --console-socket S, --preserve-fds N.\n"
+	      "Run options: -t allocate a pty, --pid-file F, --preserve-fds N,\n"
+	      "  -d detach under a supervisor: output to the log, state.ini,\n"
+	      "     --restart no|always|unless-stopped|on-failure[:N], --rm,\n"
+	      "     --log-file F (with --console-socket S: runc-style, no supervisor).\n"
 	      "See ct-spawn(1).\n", f);
 }
 
@@ -158,6 +161,8 @@ int ct_spawn_main(int argc, char **argv)
 		return verb_state(&g, argc, argv);
 	if (strcmp(verb, "kill") == 0)
 		return verb_kill(&g, argc, argv);
+	if (strcmp(verb, "stop") == 0)
+		return verb_stop(&g, argc, argv);
 	if (strcmp(verb, "delete") == 0)
 		return verb_delete(&g, argc, argv);
 	if (strcmp(verb, "list") == 0)

@@ -10,6 +10,7 @@
 #include "rtstate.h"
 #include "say.h"
 #include "spawn.h"
+#include "supervise.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,8 @@ struct run_opts {
 	const char *bundle;
 	const char *pid_file;
 	const char *console_socket;
+	const char *restart;
+	const char *log_file;
 	int detach, tty, rm, preserve_fds, keep;
 };
 
@@ -193,6 +196,8 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		{ "no-pivot", no_argument, NULL, 'N' },
 		{ "no-new-keyring", no_argument, NULL, 'K' },
 		{ "no-subreaper", no_argument, NULL, 'S' },
+		{ "restart", required_argument, NULL, 'R' },
+		{ "log-file", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -218,6 +223,8 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		case 'v': ct_set_verbose(ct_verbose() + 1); break;
 		case 'P': o.preserve_fds = atoi(optarg); break;
 		case 'N': case 'K': case 'S': break;
+		case 'R': o.restart = optarg; break;
+		case 'L': o.log_file = optarg; break;
 		case 'h':
 			printf("usage: ct-spawn %s [--bundle DIR] [--pid-file F] [--console-socket S] [-d] [-t] [--preserve-fds N] [ID|BUNDLE]\n",
 			       create ? "create" : "run");
@@ -228,6 +235,8 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	}
 	if (argc - optind > 1)
 		ct_die_usage("%s takes one ID or BUNDLE", argv[0]);
+	if ((o.restart || o.log_file) && !o.detach)
+		ct_die_usage("--restart and --log-file go with -d (a supervised container)");
 	if (resolve(&o, optind < argc ? argv[optind] : NULL, &bundle, &id, &e) < 0 ||
 	    ct_rt_valid_id(id, &e) < 0)
 		cli_fail(g, &e);
@@ -251,6 +260,33 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	cgpath = ct_cgroup_path_for(&s, id);
 	if (ct_cgroup_init(&cg, cgpath, &e) < 0 || ct_cgroup_create(&cg, &s, &e) < 0)
 		goto fail;
+	if (!create && o.detach && !o.console_socket) {
+		/* a supervised container: logs, state.ini, restarts */
+		struct sup_job j = { 0 };
+		char *log = o.log_file ? ct_xstrdup(o.log_file) :
+			    ct_xasprintf("%s/log", is_ct_bundle(bundle) ? bundle : dir);
+
+		if (s.proc.terminal) {
+			ct_err(&e, 0, "-t with -d needs --console-socket (the supervisor logs output, it has no terminal)");
+			goto fail;
+		}
+		j.g = g;
+		j.id = id;
+		j.bundle = bundle;
+		j.created = ct_rt_now();
+		j.spec = &s;
+		j.cg = &cg;
+		j.policy_text = o.restart ? o.restart : "no";
+		j.log_path = log;
+		j.state_ini_dir = is_ct_bundle(bundle) ? bundle : dir;
+		j.rm = o.rm;
+		if (sup_parse_restart(o.restart, &j.policy, &e) < 0 || sup_start(&j, &e) < 0)
+			goto fail;
+		ct_say("supervised: pid %d, log %s", (int)j.pid, log);
+		if (write_pid_file(o.pid_file, j.pid, &e) < 0)
+			cli_fail(g, &e);
+		return 0;
+	}
 	if (create || o.detach) {
 		fifo = ct_xasprintf("%s/exec.fifo", dir);
 		if (mkfifo(fifo, 0600) < 0) {

@@ -73,6 +73,57 @@ static int parse_signal(const char *s)
 	return -1;
 }
 
+/* a container killed or stopped by hand is not restarted by its supervisor */
+static void mark_stopped(const struct g_opts *g, const char *id)
+{
+	char *m = ct_xasprintf("%s/%s/stopped", g->root, id);
+
+	ct_write_file_atomic(m, "", 0, 0600, NULL);
+	free(m);
+}
+
+int verb_stop(const struct g_opts *g, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "time", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 } };
+	struct ct_rtstate st;
+	struct ct_err e = { 0 };
+	int c, secs = 10, sig = SIGTERM;
+	const char *ss;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+t:", lo, NULL)) != -1)
+		if (c == 't')
+			secs = atoi(optarg);
+		else
+			return CT_EXIT_USAGE;
+	if (argc - optind != 1)
+		ct_die_usage("usage: ct-spawn stop [-t SECONDS] ID");
+	load_or_fail(g, argv[optind], &st);
+	if (!ct_rt_alive(&st))
+		return 0;
+	mark_stopped(g, st.id);
+	ss = st.annotations ? json_string_value(json_object_get(st.annotations,
+				"org.opencontainers.image.stopSignal")) : NULL;
+	if (ss && *ss && parse_signal(ss) > 0)
+		sig = parse_signal(ss);
+	ct_say("kill -%d %d, then SIGKILL after %d s", sig, (int)st.pid, secs);
+	if (kill(st.pid, sig) < 0 && errno != ESRCH) {
+		ct_err(&e, errno, "kill %d", (int)st.pid);
+		cli_fail(g, &e);
+	}
+	for (int i = 0; i < secs * 20 && ct_rt_alive(&st); i++)
+		usleep(50000);
+	if (ct_rt_alive(&st)) {
+		ct_say("still running after %d s: SIGKILL", secs);
+		kill(st.pid, SIGKILL);
+		for (int i = 0; i < 100 && ct_rt_alive(&st); i++)
+			usleep(20000);
+	}
+	ct_rt_free(&st);
+	return 0;
+}
+
 int verb_kill(const struct g_opts *g, int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -96,6 +147,7 @@ int verb_kill(const struct g_opts *g, int argc, char **argv)
 		ct_err(&e, 0, "container %s is not running", st.id);
 		cli_fail(g, &e);
 	}
+	mark_stopped(g, st.id);
 	if (all && st.cgroup && *st.cgroup) {
 		struct ct_cgroup cg;
 
@@ -113,6 +165,21 @@ int verb_kill(const struct g_opts *g, int argc, char **argv)
 	}
 	ct_rt_free(&st);
 	return 0;
+}
+
+/* a supervised container: let its supervisor finish writing first */
+static void wait_supervisor(const struct g_opts *g, const char *id)
+{
+	char *pf = ct_xasprintf("%s/%s/supervisor.pid", g->root, id);
+	struct ct_buf b = CT_BUF_INIT;
+	pid_t sup;
+
+	if (ct_read_file(pf, &b, 64, NULL) == 0 && (sup = (pid_t)atoi(b.data)) > 0) {
+		for (int i = 0; i < 500 && kill(sup, 0) == 0; i++)
+			usleep(10000);
+	}
+	ct_buf_free(&b);
+	free(pf);
 }
 
 int verb_delete(const struct g_opts *g, int argc, char **argv)
@@ -144,10 +211,12 @@ int verb_delete(const struct g_opts *g, int argc, char **argv)
 		ct_err(&e, 0, "container %s is %s; stop it first or use --force", st.id, status);
 		cli_fail(g, &e);
 	}
+	mark_stopped(g, st.id);
 	if (ct_rt_alive(&st)) {
 		ct_say("kill -9 %d", (int)st.pid);
 		kill(st.pid, SIGKILL);
 	}
+	wait_supervisor(g, st.id);
 	if (st.cgroup && *st.cgroup && ct_cgroup_init(&cg, st.cgroup, &e) == 0 &&
 	    ct_cgroup_destroy(&cg, &e) < 0)
 		ct_warn_err(&e);
