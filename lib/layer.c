@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,7 +33,20 @@
 #define OPAQUE_XATTR "trusted.overlay.opaque"
 #define READ_BLOCK (256 * 1024)
 
-/* --- the uncompressed stream, hashed as libarchive's tar reader pulls it -- */
+/* --- the uncompressed stream, hashed as libarchive's tar reader pulls it --
+ *
+ * A producer thread reads the blob, decompresses it and hashes every
+ * uncompressed byte exactly once, handing copies of the blocks to the tar
+ * reader (the extracting thread) through a small ring: decompression and
+ * SHA-256 run beside the file creation, as `zcat | tar -x` runs on two
+ * CPUs. Where no thread can be started, the same steps run inline. */
+
+#define NSLOT 8
+
+struct slot {
+	char *buf;
+	size_t cap, len;
+};
 
 struct src {
 	int fd;
@@ -44,12 +58,22 @@ struct src {
 	int eof;
 	int failed;
 	char err[512];
+	/* the ring, when threaded */
+	int threaded, joined;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot slot[NSLOT];
+	size_t head, tail, count;  /* fill at head, consume at tail */
+	int held;                  /* the tar reader holds the slot at tail */
+	int done;                  /* producer reached the end (or failed) */
+	int stop;                  /* the consumer gave up */
 };
 
-static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
+/* The next uncompressed block, hashed: its length, 0 at the end, -1 on
+ * error (s->err says what). */
+static la_ssize_t src_fetch(struct src *s, const void **out)
 {
-	struct src *s = cd;
-
 	if (s->eof)
 		return 0;
 	if (!s->outer) {
@@ -59,11 +83,8 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 			n = read(s->fd, s->buf, READ_BLOCK);
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
-			snprintf(s->err, sizeof s->err, "read %s: %s", s->name,
-				 strerror(errno));
+			snprintf(s->err, sizeof s->err, "read: %s", strerror(errno));
 			s->failed = 1;
-			if (a)
-				archive_set_error(a, errno, "%s", s->err);
 			return -1;
 		}
 		if (n == 0)
@@ -84,12 +105,10 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 			return 0;
 		}
 		if (r < ARCHIVE_WARN) {
-			snprintf(s->err, sizeof s->err, "decompress %s: %s", s->name,
+			snprintf(s->err, sizeof s->err, "decompress: %s",
 				 archive_error_string(s->outer) ?
 				 archive_error_string(s->outer) : "unknown error");
 			s->failed = 1;
-			if (a)
-				archive_set_error(a, EIO, "%s", s->err);
 			return -1;
 		}
 		if (sz == 0)
@@ -99,6 +118,121 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 		*out = b;
 		return (la_ssize_t)sz;
 	}
+}
+
+static void *producer(void *arg)
+{
+	struct src *s = arg;
+
+	for (;;) {
+		const void *b = NULL;
+		la_ssize_t n = src_fetch(s, &b);
+		struct slot *sl;
+
+		pthread_mutex_lock(&s->mu);
+		while (n > 0 && s->count == NSLOT && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (n <= 0 || s->stop) {
+			s->done = 1;
+			pthread_cond_broadcast(&s->cv);
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		sl = &s->slot[s->head];
+		pthread_mutex_unlock(&s->mu);
+		if (sl->cap < (size_t)n) {
+			free(sl->buf);
+			sl->cap = (size_t)n > READ_BLOCK ? (size_t)n : READ_BLOCK;
+			sl->buf = ct_xmalloc(sl->cap);
+		}
+		memcpy(sl->buf, b, (size_t)n);
+		sl->len = (size_t)n;
+		pthread_mutex_lock(&s->mu);
+		s->head = (s->head + 1) % NSLOT;
+		s->count++;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+/* libarchive's read callback; a NULL archive is the drain after the end. */
+static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
+{
+	struct src *s = cd;
+	la_ssize_t n;
+
+	if (!s->threaded) {
+		n = src_fetch(s, out);
+		if (n < 0 && a)
+			archive_set_error(a, EIO, "%s", s->err);
+		return n;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (s->held) {
+		s->tail = (s->tail + 1) % NSLOT;
+		s->count--;
+		s->held = 0;
+		pthread_cond_broadcast(&s->cv);
+	}
+	while (s->count == 0 && !s->done)
+		pthread_cond_wait(&s->cv, &s->mu);
+	if (s->count == 0) {
+		int failed = s->failed;
+
+		pthread_mutex_unlock(&s->mu);
+		if (failed && a)
+			archive_set_error(a, EIO, "%s", s->err);
+		return failed ? -1 : 0;
+	}
+	s->held = 1;
+	*out = s->slot[s->tail].buf;
+	n = (la_ssize_t)s->slot[s->tail].len;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+/* The producer's error text, if it failed (NULL if not). */
+static const char *src_error(struct src *s)
+{
+	int failed;
+
+	if (s->threaded) {
+		pthread_mutex_lock(&s->mu);
+		failed = s->failed && s->done;
+		pthread_mutex_unlock(&s->mu);
+	} else {
+		failed = s->failed;
+	}
+	return failed ? s->err : NULL;
+}
+
+static void src_join(struct src *s)
+{
+	if (!s->threaded || s->joined)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->th, NULL);
+	s->joined = 1;
+}
+
+static void src_start(struct src *s)
+{
+	if (pthread_mutex_init(&s->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&s->cv, NULL) != 0) {
+		pthread_mutex_destroy(&s->mu);
+		return;
+	}
+	if (pthread_create(&s->th, NULL, producer, s) != 0) {
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+		return;
+	}
+	s->threaded = 1;
+	ct_say2("%s: decompressing and hashing in a second thread", s->name);
 }
 
 static int src_open(struct src *s, int fd, enum ct_layer_comp comp,
@@ -113,6 +247,7 @@ static int src_open(struct src *s, int fd, enum ct_layer_comp comp,
 	ct_sha256_init(&s->h);
 	if (comp == CT_LAYER_TAR) {
 		s->buf = ct_xmalloc(READ_BLOCK);
+		src_start(s);
 		return 0;
 	}
 	s->outer = archive_read_new();
@@ -140,11 +275,12 @@ static int src_open(struct src *s, int fd, enum ct_layer_comp comp,
 	    archive_filter_code(s->outer, 0) != want)
 		return ct_err(e, 0, "%s: not %s-compressed data, though its media type says so",
 			      name, comp == CT_LAYER_GZIP ? "gzip" : "zstd");
+	src_start(s);
 	return 0;
 }
 
 /* Hash whatever the tar reader left unread (the padding after the end
- * marker): it belongs to the diff-id too. */
+ * marker): it belongs to the diff-id too. Then the hash is complete. */
 static int src_drain(struct src *s, struct ct_err *e)
 {
 	const void *b;
@@ -152,13 +288,23 @@ static int src_drain(struct src *s, struct ct_err *e)
 
 	while ((n = src_read(NULL, s, &b)) > 0)
 		;
+	src_join(s);
 	if (n < 0)
-		return ct_err(e, 0, "%s", s->err);
+		return ct_err(e, 0, "%s: %s", s->name, s->err);
 	return 0;
 }
 
 static void src_close(struct src *s)
 {
+	size_t i;
+
+	src_join(s);
+	if (s->threaded) {
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+		for (i = 0; i < NSLOT; i++)
+			free(s->slot[i].buf);
+	}
 	if (s->outer)
 		archive_read_free(s->outer);
 	free(s->buf);
@@ -275,7 +421,7 @@ static const char *shown(const char *raw, char *buf, size_t n)
 __attribute__((format(printf, 3, 4)))
 static int refuse(struct ct_err *e, const char *entry, const char *fmt, ...)
 {
-	char why[600], sb[300];
+	char why[600], sb[160];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -287,7 +433,7 @@ static int refuse(struct ct_err *e, const char *entry, const char *fmt, ...)
 __attribute__((format(printf, 4, 5)))
 static int sysfail(struct ct_err *e, int errnum, const char *entry, const char *fmt, ...)
 {
-	char what[600], sb[300];
+	char what[600], sb[160];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -306,15 +452,18 @@ static void cache_drop(struct x *x)
 
 /* "./a//b/./c/" -> "a/b/c"; absolute names, ".." and over-long names are
  * refused. "" is the layer root. */
-static int clean_path(const char *raw, char *out, const char *entry, struct ct_err *e)
+static int clean_path(const char *raw, char *out, const char *entry, const char *what,
+		      struct ct_err *e)
 {
 	const char *p = raw;
 	size_t n = 0;
 
 	if (strlen(raw) >= PATH_MAX)
-		return refuse(e, entry, "name is %zu bytes, PATH_MAX is %d", strlen(raw), PATH_MAX);
+		return refuse(e, entry, "%s is %zu bytes, PATH_MAX is %d", what, strlen(raw),
+			      PATH_MAX);
 	if (raw[0] == '/')
-		return refuse(e, entry, "absolute name (layer entries are relative to the layer root)");
+		return refuse(e, entry, "absolute %s \"%s\" (layer entries are relative "
+			      "to the layer root)", what, raw);
 	while (*p) {
 		const char *c = p;
 		size_t len;
@@ -327,7 +476,7 @@ static int clean_path(const char *raw, char *out, const char *entry, struct ct_e
 		if (len == 0 || (len == 1 && c[0] == '.'))
 			continue;
 		if (len == 2 && c[0] == '.' && c[1] == '.')
-			return refuse(e, entry, "name has a \"..\" component");
+			return refuse(e, entry, "%s has a \"..\" component", what);
 		if (n)
 			out[n++] = '/';
 		memcpy(out + n, c, len);
@@ -717,8 +866,8 @@ static int write_data(struct x *x, int fd, struct archive_entry *ent, const char
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN)
-			return ct_err(e, 0, "%s: entry \"%s\": %s", x->name, path,
-				      x->src->failed ? x->src->err : archive_error_string(x->in));
+			return ct_err(e, 0, "entry \"%s\": %s", path,
+				      src_error(x->src) ? src_error(x->src) : archive_error_string(x->in));
 		if (off != pos) {
 			if (off < pos)
 				return refuse(e, path, "data blocks out of order");
@@ -846,8 +995,8 @@ static int do_hardlink(struct x *x, int pfd, const char *leaf, const char *path,
 	const char *tleaf;
 	int tfd, r;
 
-	if (clean_path(rawtarget, target, path, e) < 0)
-		return ct_err_wrap(e, "hardlink target \"%s\"", rawtarget);
+	if (clean_path(rawtarget, target, path, "hardlink target", e) < 0)
+		return -1;
 	if (!*target)
 		return refuse(e, path, "hardlink to the layer root");
 	if (strcmp(target, path) == 0)
@@ -1009,7 +1158,7 @@ static int do_entry(struct x *x, struct archive_entry *ent, struct ct_err *e)
 
 	if (!raw)
 		return ct_err(e, 0, "%s: a tar entry without a name", x->name);
-	if (clean_path(raw, path, raw, e) < 0)
+	if (clean_path(raw, path, raw, "name", e) < 0)
 		return -1;
 	leaf = split_leaf(path, dir);
 	if (check_xattrs(ent, raw, e) < 0)
@@ -1089,7 +1238,8 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 	}
 	archive_read_support_format_tar(x.in);
 	if (archive_read_open(x.in, &src, NULL, src_read, NULL) != ARCHIVE_OK) {
-		ct_err(e, 0, "%s: %s", name, src.failed ? src.err : archive_error_string(x.in));
+		ct_err(e, 0, "%s: not a valid layer tar: %s", name,
+		       src_error(&src) ? src_error(&src) : archive_error_string(x.in));
 		goto out;
 	}
 	for (;;) {
@@ -1101,22 +1251,26 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 		if (r < ARCHIVE_WARN) {
 			ct_err(e, 0, "%s: not a valid layer tar (after %llu entries): %s", name,
 			       (unsigned long long)x.entries,
-			       src.failed ? src.err : archive_error_string(x.in));
+			       src_error(&src) ? src_error(&src) : archive_error_string(x.in));
 			goto out;
 		}
 		if (r == ARCHIVE_WARN)
 			ct_say2("%s: %s", name, archive_error_string(x.in));
-		if (do_entry(&x, ent, e) < 0)
+		if (do_entry(&x, ent, e) < 0) {
+			ct_err_wrap(e, "%s", name);
 			goto out;
+		}
 		x.entries++;
 		if (o->stop_after && x.entries == o->stop_after)
 			raise(SIGSTOP);
 	}
+	if (src_drain(&src, e) < 0)
+		goto out;
 	if (x.entries == 0 && src.bytes == 0) {
 		ct_err(e, 0, "%s: empty stream, not a tar", name);
 		goto out;
 	}
-	if (src_drain(&src, e) < 0 || apply_fixes(&x, e) < 0)
+	if (apply_fixes(&x, e) < 0)
 		goto out;
 	ct_sha256_digest(&src.h, diff_id);
 	if (st) {
@@ -1214,7 +1368,12 @@ static int extract_blob(const struct ct_store *s, const struct ct_store_layer *l
 		free(blob);
 		return -1;
 	}
-	r = ct_layer_extract(fd, comp, l->digest.str, dirfd, o, &got, &st, e);
+	{
+		char name[CT_DIGEST_STR_MAX + 8];
+
+		snprintf(name, sizeof name, "layer %s", l->digest.str);
+		r = ct_layer_extract(fd, comp, name, dirfd, o, &got, &st, e);
+	}
 	close(fd);
 	free(blob);
 	if (r < 0)

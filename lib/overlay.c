@@ -74,7 +74,8 @@ static void add_fs_log(int fsfd, struct ct_err *e)
 
 static int unusable_errno(int err)
 {
-	return err == ENODEV || err == EINVAL || err == EOPNOTSUPP || err == ENOTSUP;
+	/* ENOTSUP is EOPNOTSUPP on Linux */
+	return err == ENODEV || err == EINVAL || err == EOPNOTSUPP;
 }
 
 static const char *const fixed_opts[][2] = {
@@ -123,7 +124,9 @@ static int mount_new_api(const char *const *lowers, size_t n, const char *upper,
 	}
 	if (sys_fsconfig(fsfd, CT_FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	    sys_fsconfig(fsfd, CT_FSCONFIG_SET_STRING, "workdir", work, 0) < 0) {
-		ct_err(e, errno, "fsconfig overlay upperdir=%s workdir=%s", upper, work);
+		err = errno;
+		*unusable = unusable_errno(err);	/* e.g. an upper fs overlay refuses */
+		ct_err(e, err, "fsconfig overlay upperdir=%s workdir=%s", upper, work);
 		add_fs_log(fsfd, e);
 		close(fsfd);
 		return -1;
@@ -331,7 +334,8 @@ int ct_overlay_mount(const char *const *lowers, size_t n, const char *upper,
 		ct_buf_free(&b);
 	}
 	/* CT_OVERLAY_API=classic: the fallback path on purpose (tests, old kernels) */
-	if (getenv("CT_OVERLAY_API") && !strcmp(getenv("CT_OVERLAY_API"), "classic"))
+	const char *api = getenv("CT_OVERLAY_API");
+	if (api && !strcmp(api, "classic"))
 		r = 1;
 	else
 		r = mount_new_api(lowers, n, upper, work, target, unusable, e);
@@ -398,7 +402,7 @@ static int copy_xattrs(int sdir, int ddir, const char *name, const char *rel,
 
 	n = llistxattr(src, NULL, 0);
 	if (n <= 0) {
-		r = n < 0 && errno != ENOTSUP ? ct_err(e, errno, "llistxattr %s", rel) : 0;
+		r = n < 0 && errno != EOPNOTSUPP ? ct_err(e, errno, "llistxattr %s", rel) : 0;
 		goto out;
 	}
 	list = ct_xmalloc((size_t)n);
@@ -695,7 +699,7 @@ static int add_xattrs(struct differ *df, int dirfd, const char *name,
 
 	n = llistxattr(p, NULL, 0);
 	if (n <= 0) {
-		r = n < 0 && errno != ENOTSUP ? ct_err(df->e, errno, "llistxattr %s", rel) : 0;
+		r = n < 0 && errno != EOPNOTSUPP ? ct_err(df->e, errno, "llistxattr %s", rel) : 0;
 		goto out;
 	}
 	list = ct_xmalloc((size_t)n);

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,9 +176,10 @@ static int strings_only(const json_t *a, const char *what, struct ct_err *e)
 
 	if (!json_is_array(a))
 		return ct_err(e, 0, "image config: %s is not an array of strings", what);
-	json_array_foreach(a, i, v)
+	json_array_foreach(a, i, v) {
 		if (!json_is_string(v))
 			return ct_err(e, 0, "image config: %s[%zu] is not a string", what, i);
+	}
 	return 0;
 }
 
@@ -190,8 +193,9 @@ static char *joined_keys(const json_t *obj)
 	struct ct_buf b = CT_BUF_INIT;
 
 	keys = ct_xcalloc(n ? n : 1, sizeof(*keys));
-	json_object_foreach((json_t *)obj, k, v)
+	json_object_foreach((json_t *)obj, k, v) {
 		keys[i++] = k;
+	}
 	for (size_t a = 1; a < n; a++)
 		for (size_t c = a; c > 0 && strcmp(keys[c - 1], keys[c]) > 0; c--) {
 			const char *t = keys[c];
@@ -218,9 +222,10 @@ static void annotate_image(json_t *annot, const json_t *cfg)
 	if ((v = json_object_get(cfg, "Labels")) && json_is_object(v)) {
 		const char *k;
 		json_t *lv;
-		json_object_foreach(v, k, lv)
+		json_object_foreach(v, k, lv) {
 			if (json_is_string(lv))
 				json_object_set(annot, k, lv);
+		}
 	}
 	if ((v = json_object_get(cfg, "ExposedPorts")) && json_is_object(v) &&
 	    json_object_size(v)) {
@@ -272,7 +277,7 @@ int ct_spec_build(json_t *spec, const json_t *image_config, const struct ct_spec
 	json_t *entry, *cmd, *args, *ienv;
 	const char *s, *cwd;
 
-	if (cfg && json_is_null(cfg))
+	if (json_is_null(cfg))
 		cfg = NULL;
 	if (cfg && !json_is_object(cfg))
 		return ct_err(e, 0, "image config: \"config\" is not an object");
@@ -289,8 +294,9 @@ int ct_spec_build(json_t *spec, const json_t *image_config, const struct ct_spec
 	if (ienv) {
 		size_t i;
 		json_t *kv;
-		json_array_foreach(ienv, i, kv)
+		json_array_foreach(ienv, i, kv) {
 			ct_spec_env_set(env, json_string_value(kv));
+		}
 	}
 	for (size_t i = 0; i < o->nenv; i++) {
 		if (!o->env[i][0] || o->env[i][0] == '=')
@@ -334,11 +340,79 @@ int ct_spec_build(json_t *spec, const json_t *image_config, const struct ct_spec
 	if (o->hostname) {
 		if (!o->hostname[0] || strlen(o->hostname) > 64 || strpbrk(o->hostname, "/ \t\n"))
 			return ct_err(e, 0, "invalid hostname \"%s\"", o->hostname);
-		json_object_set_new(spec, "hostname", json_string(o->hostname));
+		ct_spec_set_hostname(spec, o->hostname);
 	}
 	if (cfg)
 		annotate_image(annot, cfg);
 	return 0;
+}
+
+void ct_spec_set_hostname(json_t *spec, const char *name)
+{
+	json_t *env = ct_json_path(spec, "process.env");
+	char *kv = ct_xasprintf("HOSTNAME=%s", name);
+
+	json_object_set_new(spec, "hostname", json_string(name));
+	if (env)
+		ct_spec_env_set(env, kv);
+	free(kv);
+}
+
+/* ---------------------------------------------------------------- seccomp */
+
+int ct_spec_set_seccomp(json_t *spec, const char *path, struct ct_err *e)
+{
+	json_t *linux_ = json_object_get(spec, "linux");
+	json_t *prof;
+
+	if (!path) {
+		json_object_del(linux_, "seccomp");
+		return 0;
+	}
+	prof = ct_json_load_file(path, 4u << 20, e);
+	if (!prof)
+		return ct_err_wrap(e, "seccomp profile");
+	if (!json_is_object(prof) || !json_is_string(json_object_get(prof, "defaultAction"))) {
+		json_decref(prof);
+		return ct_err(e, 0, "seccomp profile %s: not an OCI linux.seccomp object "
+			      "(no defaultAction)", path);
+	}
+	json_object_del(prof, "comment");
+	json_object_set_new(linux_, "seccomp", prof);
+	return 0;
+}
+
+/* DIR of /proc/self/exe + rel, if that file exists. */
+static int exe_relative(const char *rel, char *out, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (len <= 0)
+		return -1;
+	exe[len] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if (snprintf(out, n, "%s/%s", exe, rel) >= (int)n)
+		return -1;
+	return ct_exists(out) ? 0 : -1;
+}
+
+const char *ct_spec_find_seccomp(char *out, size_t n)
+{
+	const char *env = getenv("CT_SECCOMP_PROFILE");
+
+	if (env && env[0]) {
+		ct_strlcpy(out, env, n);
+		return out;
+	}
+	if (exe_relative("../share/ct/seccomp/default.json", out, n) == 0 ||
+	    exe_relative("../../share/seccomp/default.json", out, n) == 0)
+		return out;
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- user */

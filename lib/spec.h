@@ -13,6 +13,8 @@
  *     SYS_CHROOT KILL AUDIT_WRITE) as bounding, effective and permitted
  *   - rlimits: RLIMIT_NOFILE soft 1024, hard 1048576, both capped at this
  *     machine's own hard limit (raising it needs CAP_SYS_RESOURCE)
+ *   - seccomp: ct's default profile (share/seccomp/default.json, Docker's
+ *     default in effect), put in by ct_spec_set_seccomp
  *   - root.path "rootfs", process.cwd "/", user 0:0, terminal false,
  *     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
  *
@@ -72,6 +74,18 @@ int ct_spec_build(json_t *spec, const json_t *image_config, const struct ct_spec
  * supplementary groups from /etc/group as additionalGids; HOME is added to
  * the env from passwd when the env has none. */
 int ct_spec_set_user(json_t *spec, const char *rootfs, const char *user, struct ct_err *e);
+
+/* Put the seccomp profile (an OCI linux.seccomp object in a JSON file) into
+ * linux.seccomp; path NULL removes it (unconfined). */
+int ct_spec_set_seccomp(json_t *spec, const char *path, struct ct_err *e);
+/* Where ct's default seccomp profile is: $CT_SECCOMP_PROFILE, else
+ * EXEDIR/../share/ct/seccomp/default.json (installed), else
+ * EXEDIR/../../share/seccomp/default.json (build/bin in the source tree).
+ * Fills out and returns it, or NULL when there is none. */
+const char *ct_spec_find_seccomp(char *out, size_t n);
+
+/* Set the hostname and, as Docker does, HOSTNAME in the env. */
+void ct_spec_set_hostname(json_t *spec, const char *name);
 
 /* Replace or add KEY=VAL in a JSON array of strings (by KEY). */
 void ct_spec_env_set(json_t *env, const char *kv);

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='ct-mount: layer dirs -> overlay rootfs equal to the flattened image,
-copy-on-write, whiteouts, names, --umount, many layers, the copy fallback'
+copy-on-write, whiteouts, names, --umount, --remount, the copy fallback'
 . "$(dirname "$0")/lib/test-lib.sh"
 . "$CT_SRC/t/3099-mount-lib.sh"
 test_require ROOT OVERLAY MKIMAGE UMOCI JQ
@@ -142,6 +142,19 @@ test_expect_success '--umount by name (twice is fine), --umount --rm by id prefi
 	test_grep "no such container: no-such-thing" err
 '
 
+test_expect_success '--remount mounts an unmounted container again, upper kept' '
+	test_path_is_file "$B/layers" &&
+	test "$(cat "$B/layers")" = "$(tail -n +2 lines)" &&
+	! awk -v m="$B/rootfs" "\$5 == m" /proc/self/mountinfo | grep -q . &&
+	ct-mount --remount aw >out &&
+	test "$(cat out)" = "$B" &&
+	awk -v m="$B/rootfs" "\$5 == m" /proc/self/mountinfo | grep -q " - overlay " &&
+	test "$(cat "$B/rootfs/awkward/modified")" = changed &&
+	test -f "$B/rootfs/etc/newfile" &&
+	ct-mount --remount aw >out &&
+	test "$(awk -v m="$B/rootfs" "\$5 == m" /proc/self/mountinfo | wc -l)" = 1
+'
+
 test_expect_success 'the classic mount(2) option string (CT_OVERLAY_API=classic)' '
 	CT_OVERLAY_API=classic ct-mount -v <lines >out5 2>err &&
 	test_grep "mount -t overlay overlay -o lowerdir=L/" err &&
@@ -159,26 +172,15 @@ test_expect_success '--copy: the same tree by copying, rootfs = copy' '
 '
 
 # (ct_fixture cannot pass "layers N": mkimage wants N after the kind)
-L128=$TEST_DIR/l128
-"$CT_SRC/t/lib/mkimage" layers 128 "$L128" >/dev/null || L128=
-
-test_expect_success '128 layers mount (fsconfig lowerdir+), lowest first' '
-	test -n "$L128" &&
-	unpack_layers "$L128" latest "$TEST_DIR/deep-layer-directories-with-longer-names" >lines128 &&
-	test "$(wc -l <lines128)" = 130 &&
-	tail -n +2 lines128 | ct-mount -- /bin/sh >out7 &&
-	R=$(cat out7)/rootfs &&
-	test "$(ls "$R/layers" | wc -l)" = 128 &&
-	test "$(cat "$R/layers/001" "$R/layers/128" | tr "\n" " ")" = "001 128 " &&
-	test -x "$R/bin/busybox"
-'
-
-test_expect_success '128 layers with the classic option string (short links l/N)' '
-	tail -n +2 lines128 | CT_OVERLAY_API=classic ct-mount -v -- /bin/sh >out8 2>err &&
-	test_grep "lowerdir=l/80:l/7f:" err &&
-	R=$(cat out8)/rootfs &&
-	test "$(ls "$R/layers" | wc -l)" = 128 &&
-	test "$(cat "$R/layers/064")" = 064
+test_expect_success 'an upper that overlayfs refuses: a one-line warning, then a copy' '
+	mkdir -p ov/lo ov/up ov/wk ov/m &&
+	mount -t overlay overlay -o lowerdir=ov/lo,upperdir=ov/up,workdir=ov/wk ov/m &&
+	test_cleanup "umount \"$TEST_DIR/ov/m\"" &&
+	CT_ROOT=$TEST_DIR/ov/m/root ct-mount $(tail -n +2 lines) -- sh >out9 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	test_grep "overlayfs cannot be used here (.*): copying the layers into rootfs instead" err &&
+	test_grep -x "rootfs = copy" "$(cat out9)/ct.ini" &&
+	same_tree "$(cat out9)/rootfs" umo/rootfs
 '
 
 test_done

@@ -39,6 +39,7 @@ test_expect_success 'config.json from the image config' '
 	test_grep -x "FOO=from-image" env &&
 	test_grep -x "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" env &&
 	test_grep -x "HOME=/home/ct" env &&
+	test_grep -x "HOSTNAME=$(echo "${B##*/}" | cut -c1-12)" env &&
 	test "$(jq -r .process.cwd "$C")" = /var/www &&
 	test "$(jq -c "[.process.user.uid, .process.user.gid]" "$C")" = "[1000,1000]" &&
 	test "$(jq -r ".annotations[\"org.opencontainers.image.exposedPorts\"]" "$C")" = "53/udp,80/tcp" &&
@@ -95,6 +96,35 @@ test_expect_success 'defaults: Docker capabilities, RLIMIT_NOFILE, masked and re
 	grep -v "can.t create\|Read-only\|nonexistent" run.out >got &&
 	test_cmp expect got
 '
+
+test_expect_success 'seccomp: the default profile ($CT_SECCOMP_PROFILE) is in config.json and applies' '
+	B9=$(ct-mount -- sh -c "mkdir /tmp/x 2>/dev/null && echo mkdir-allowed || echo mkdir-denied" <lines) &&
+	test "$(jq -r .linux.seccomp.defaultAction "$B9/config.json")" = SCMP_ACT_ALLOW &&
+	run_bundle "$B9" && test "$(cat run.out)" = mkdir-denied
+'
+
+test_expect_success 'seccomp: --seccomp unconfined leaves it out, --seccomp FILE takes FILE' '
+	B10=$(ct-mount --seccomp unconfined -- sh -c "mkdir /tmp/x && echo mkdir-allowed" <lines) &&
+	test "$(jq -r .linux.seccomp "$B10/config.json")" = null &&
+	run_bundle "$B10" && test "$(cat run.out)" = mkdir-allowed &&
+	echo "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}" >allow.json &&
+	B11=$(ct-mount --seccomp allow.json -- true <lines) &&
+	test "$(jq -c .linux.seccomp "$B11/config.json")" = "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}" &&
+	echo "[]" >bad.json &&
+	test_must_fail ct-mount --seccomp bad.json -- true <lines 2>err &&
+	test_grep "not an OCI linux.seccomp object" err
+'
+
+if [ -f "$CT_SRC/share/seccomp/default.json" ]; then
+	test_expect_success 'seccomp: ct'"'"'s default profile runs under runc (unshare denied)' '
+		B12=$(CT_SECCOMP_PROFILE=$CT_SRC/share/seccomp/default.json \
+			ct-mount -- sh -c "unshare -m true 2>/dev/null || echo denied" <lines) &&
+		test "$(jq -r .linux.seccomp.defaultAction "$B12/config.json")" = SCMP_ACT_ERRNO &&
+		run_bundle "$B12" && test "$(cat run.out)" = denied
+	'
+else
+	test_skip "seccomp: ct's default profile runs under runc" "no share/seccomp/default.json in this tree"
+fi
 
 if timeout 30 crun --version >/dev/null 2>&1; then
 	B8=$(ct-mount -- true <lines)

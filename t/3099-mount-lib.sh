@@ -19,24 +19,48 @@ unpack_layers() {
 		ul_dir=$3/$(printf %03d $ul_i)
 		mkdir -p "$ul_dir" &&
 		tar -x --numeric-owner --xattrs --xattrs-include='*' -C "$ul_dir" \
-			-f "$1/blobs/sha256/${ul_d#sha256:}" &&
-		layer_whiteouts "$ul_dir" &&
-		echo "$ul_dir" || return 1
+			-f "$1/blobs/sha256/${ul_d#sha256:}" || return 1
+	done &&
+	layer_whiteouts "$3" &&
+	for ul_n in $(seq 1 $ul_i); do
+		echo "$3/$(printf %03d "$ul_n")"
 	done
 }
 
-# layer_whiteouts DIR: turn the OCI whiteouts in a tar-extracted layer into
-# overlayfs ones.
+# layer_whiteouts DIR: turn the OCI whiteouts in tar-extracted layers into
+# overlayfs ones: DIR is one layer, or holds layers as DIR/NNN/.
 layer_whiteouts() {
 	find "$1" -name '.wh.*' | while IFS= read -r lw_w; do
 		lw_p=${lw_w%/*}
+		case ${lw_w#"$1"/} in
+		[0-9][0-9][0-9]/*) lw_rel=${lw_w#"$1"/}; lw_root=$1/${lw_rel%%/*} ;;
+		*) lw_root=$1 ;;
+		esac
 		rm -f "$lw_w" || exit 1
 		if [ "${lw_w##*/}" = .wh..wh..opq ]; then
-			set_opaque "$1" "${lw_p#"$1"}" || exit 1
+			set_opaque "$lw_root" "${lw_p#"$lw_root"}" || exit 1
 		else
 			mknod "$lw_p/${lw_w##*/.wh.}" c 0 0 || exit 1
 		fi
 	done
+}
+
+# fixture_layers N: the layout of `t/lib/mkimage layers N`, built once per
+# build tree beside ct_fixture's (ct_fixture puts options before the kind,
+# and mkimage wants N after it).
+fixture_layers() {
+	fl_dir=$CT_BUILD/fixtures/layers_$1
+	mkdir -p "$CT_BUILD/fixtures"
+	(
+		flock 9
+		if [ ! -f "$fl_dir/index.json" ]; then
+			rm -rf "$fl_dir.tmp"
+			"$CT_SRC/t/lib/mkimage" layers "$1" "$fl_dir.tmp" >/dev/null &&
+				mv "$fl_dir.tmp" "$fl_dir"
+		fi
+	) 9>"$CT_BUILD/fixtures/.lock" || return 1
+	[ -f "$fl_dir/index.json" ] || return 1
+	printf '%s\n' "$fl_dir"
 }
 
 # set_opaque ROOT /REL: trusted.overlay.opaque=y on ROOT/REL, with no
@@ -88,3 +112,13 @@ image_into_store() {
 mount_cleanup() {
 	test_cleanup 'for m in "$CT_ROOT"/containers/*/rootfs; do umount "$m"; done'
 }
+
+# A small seccomp profile (allow all but mkdir/mkdirat, which fail with
+# EPERM), used as the default so that these tests do not depend on where
+# share/seccomp/default.json is; tests that want another say so.
+cat >"$TEST_DIR/seccomp-nomkdir.json" <<'EOP'
+{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86","SCMP_ARCH_X32"],
+ "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}
+EOP
+CT_SECCOMP_PROFILE=$TEST_DIR/seccomp-nomkdir.json
+export CT_SECCOMP_PROFILE

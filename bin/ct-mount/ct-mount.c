@@ -31,7 +31,7 @@
 
 static const char usage[] =
 	"usage: ct-mount [options] [sha256:IMAGE] [LAYERDIR...] [-- COMMAND [ARG...]]\n"
-	"       ct-mount --umount [--rm] ID|NAME\n"
+	"       ct-mount --umount [--rm] ID|NAME    ct-mount --remount ID|NAME\n"
 	"       ct-mount --diff ID|NAME >layer.tar\n"
 	"\n"
 	"Make a container from layer directories (lowest first) and an image, read\n"
@@ -47,10 +47,12 @@ static const char usage[] =
 	"      --entrypoint CMD   replace the image's entrypoint ('' for none)\n"
 	"      --hostname NAME    the container's hostname (default: short id)\n"
 	"      --copy             copy the layers instead of mounting overlayfs\n"
+	"      --seccomp FILE     seccomp profile (OCI JSON), or 'unconfined'\n"
 	"  -- COMMAND ARG...      the command, replacing the image's Cmd\n"
 	"\n"
 	"      --umount           unmount the container's rootfs\n"
 	"      --rm               with --umount: also remove its directory\n"
+	"      --remount          mount it again (after a reboot); prints the bundle\n"
 	"      --diff             write its changes (upper/) as an OCI layer tar\n"
 	"  -v, --verbose          tell each kernel-level step on stderr (-vv more)\n"
 	"      --version          print the version\n"
@@ -58,8 +60,8 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 done, 1 failure, 2 usage error. See ct-mount(1).\n";
 
-enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIFF,
-       OPT_VERSION };
+enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIFF, OPT_REMOUNT,
+       OPT_VERSION, OPT_SECCOMP };
 
 static const struct option long_opts[] = {
 	{ "name", required_argument, NULL, 'n' },
@@ -69,9 +71,11 @@ static const struct option long_opts[] = {
 	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "copy", no_argument, NULL, OPT_COPY },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "umount", no_argument, NULL, OPT_UMOUNT },
 	{ "rm", no_argument, NULL, OPT_RM },
 	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "remount", no_argument, NULL, OPT_REMOUNT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
@@ -81,6 +85,7 @@ static const struct option long_opts[] = {
 struct mount_req {
 	const char *name;
 	const char *user;
+	const char *seccomp;	/* a profile, "unconfined", or NULL: the default */
 	int copy;
 	struct ct_spec_opts spec;
 	char *image;		/* "sha256:..." or NULL */
@@ -174,6 +179,49 @@ static char *image_ref_of(const struct ct_store *s, const struct ct_digest *top)
 	return ref ? ref : ct_xstrdup("");
 }
 
+/* containers/<id>/layers: the layer dirs, lowest first, one a line, so
+ * that --remount can mount the same root again (after a reboot). */
+static int save_layers(const char *dir, char **layers, size_t n, struct ct_err *e)
+{
+	struct ct_buf b = CT_BUF_INIT;
+	char *path = ct_xasprintf("%s/layers", dir);
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strchr(layers[i], '\n')) {
+			free(path);
+			ct_buf_free(&b);
+			return ct_err(e, 0, "layer path holds a line break");
+		}
+		ct_buf_printf(&b, "%s\n", layers[i]);
+	}
+	r = ct_write_file_atomic(path, b.data, b.len, 0644, e);
+	free(path);
+	ct_buf_free(&b);
+	return r;
+}
+
+/* linux.seccomp: the profile asked for, none for "unconfined", else ct's
+ * default profile; without one, say so (the container is less confined). */
+static int add_seccomp(json_t *spec, const char *want, struct ct_err *e)
+{
+	char path[PATH_MAX];
+	const char *p;
+
+	if (want && !strcmp(want, "unconfined")) {
+		ct_say("seccomp: unconfined");
+		return ct_spec_set_seccomp(spec, NULL, e);
+	}
+	p = want ? want : ct_spec_find_seccomp(path, sizeof(path));
+	if (!p) {
+		ct_warn("no default seccomp profile (share/ct/seccomp/default.json beside the "
+			"tools, or $CT_SECCOMP_PROFILE): the container runs without seccomp");
+		return 0;
+	}
+	ct_say("seccomp profile %s", p);
+	return ct_spec_set_seccomp(spec, p, e);
+}
+
 /* Make the bundle; on failure remove everything made so far. */
 static int make_container(const char *root, struct mount_req *r, struct ct_container *c,
 			  struct ct_err *e)
@@ -200,7 +248,8 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 		if (!user)
 			user = ct_json_str(ct_json_path(img.config, "config"), "User");
 	}
-	if (ct_spec_build(spec, have_img ? img.config : NULL, &r->spec, e) < 0)
+	if (ct_spec_build(spec, have_img ? img.config : NULL, &r->spec, e) < 0 ||
+	    add_seccomp(spec, r->seccomp, e) < 0)
 		goto out;
 
 	c->name = ct_xstrdup(r->name ? r->name : "");
@@ -215,6 +264,8 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 		ct_err(e, errno, "mkdir upper, work, rootfs in %s", c->dir);
 		goto out;
 	}
+	if (save_layers(c->dir, r->layers, r->nlayers, e) < 0)
+		goto out;
 
 	free(c->rootfs);
 	if (!r->copy) {
@@ -242,7 +293,7 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 		char shortid[CT_CONTAINER_SHORT_LEN + 1];
 		memcpy(shortid, c->id, CT_CONTAINER_SHORT_LEN);
 		shortid[CT_CONTAINER_SHORT_LEN] = '\0';
-		json_object_set_new(spec, "hostname", json_string(shortid));
+		ct_spec_set_hostname(spec, shortid);
 	}
 	if (ct_spec_set_user(spec, rootfs, user, e) < 0)
 		goto out;
@@ -329,6 +380,47 @@ static int do_umount(const char *root, const char *what, int rm)
 	return 0;
 }
 
+static int do_remount(const char *root, const char *what)
+{
+	struct ct_container c;
+	struct ct_buf b = CT_BUF_INIT;
+	struct ct_err e;
+	char **layers = NULL, *path, *upper, *work, *rootfs, *save = NULL;
+	size_t n = 0;
+	int unusable;
+
+	if (ct_container_lookup(root, what, &c, &e) < 0)
+		ct_die_err(&e);
+	rootfs = ct_xasprintf("%s/rootfs", c.dir);
+	if (strcmp(c.rootfs, "overlay") != 0 || ct_is_mountpoint(rootfs)) {
+		ct_say("%s: nothing to mount (%s)", rootfs,
+		       strcmp(c.rootfs, "overlay") ? "a copied rootfs" : "mounted already");
+	} else {
+		path = ct_xasprintf("%s/layers", c.dir);
+		if (ct_read_file(path, &b, 1u << 20, &e) < 0)
+			ct_die_err(&e);
+		for (char *l = strtok_r(b.data ? b.data : (char *)"", "\n", &save); l;
+		     l = strtok_r(NULL, "\n", &save)) {
+			layers = ct_xrealloc(layers, (n + 1) * sizeof(*layers));
+			layers[n++] = l;
+		}
+		upper = ct_xasprintf("%s/upper", c.dir);
+		work = ct_xasprintf("%s/work", c.dir);
+		if (ct_overlay_mount((const char *const *)layers, n, upper, work, rootfs,
+				     &unusable, &e) < 0)
+			ct_die_err(&e);
+		free(upper);
+		free(work);
+		free(path);
+		free(layers);
+		ct_buf_free(&b);
+	}
+	printf("%s\n", c.dir);
+	free(rootfs);
+	ct_container_free(&c);
+	return fflush(stdout) == 0 ? 0 : CT_EXIT_FAIL;
+}
+
 static int do_diff(const char *root, const char *what)
 {
 	struct ct_container c;
@@ -357,7 +449,7 @@ int ct_mount_main(int argc, char **argv)
 	struct mount_req r = { 0 };
 	struct ct_container c = { 0 };
 	struct ct_err e;
-	int umount = 0, diff = 0;
+	int umount = 0, diff = 0, remount = 0;
 	int rm = 0, verbose = 0, opt, nopts = argc;
 	char *root;
 
@@ -381,9 +473,11 @@ int ct_mount_main(int argc, char **argv)
 		case OPT_ENTRYPOINT: r.spec.entrypoint = optarg; break;
 		case OPT_HOSTNAME: r.spec.hostname = optarg; break;
 		case OPT_COPY: r.copy = 1; break;
+		case OPT_SECCOMP: r.seccomp = optarg; break;
 		case OPT_UMOUNT: umount = 1; break;
 		case OPT_RM: rm = 1; break;
 		case OPT_DIFF: diff = 1; break;
+		case OPT_REMOUNT: remount = 1; break;
 		case 'v': verbose++; break;
 		case OPT_VERSION: printf("ct-mount %s\n", CT_VERSION); return 0;
 		case 'h': fputs(usage, stdout); return 0;
@@ -391,17 +485,19 @@ int ct_mount_main(int argc, char **argv)
 		}
 	}
 	ct_set_verbose(verbose);
-	if (umount && diff)
-		ct_die_usage("--umount and --diff do not go together");
+	if (umount + diff + remount > 1)
+		ct_die_usage("--umount, --remount and --diff do not go together");
 	if (rm && !umount)
 		ct_die_usage("--rm goes with --umount");
 	if (r.name && ct_container_name_check(r.name, &e) < 0)
 		ct_die_usage("%s", e.msg);
 	root = state_root();
-	if (umount || diff) {
+	if (umount || diff || remount) {
 		if (optind + 1 != nopts || r.spec.args)
-			ct_die_usage("%s takes one container id or name", umount ? "--umount" : "--diff");
-		int rc = umount ? do_umount(root, argv[optind], rm) : do_diff(root, argv[optind]);
+			ct_die_usage("%s takes one container id or name",
+				     umount ? "--umount" : diff ? "--diff" : "--remount");
+		int rc = umount ? do_umount(root, argv[optind], rm)
+			 : diff ? do_diff(root, argv[optind]) : do_remount(root, argv[optind]);
 		free(root);
 		return rc;
 	}

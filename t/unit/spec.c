@@ -23,9 +23,10 @@ static int has_str(const json_t *arr, const char *s)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(arr, i, v)
+	json_array_foreach(arr, i, v) {
 		if (json_is_string(v) && !strcmp(json_string_value(v), s))
 			return 1;
+	}
 	return 0;
 }
 
@@ -179,6 +180,8 @@ static void test_merge(void)
 		is_str(ct_json_str(json_object_get(s, "process"), "cwd"), "/from-opt",
 		       "--workdir wins");
 		is_str(ct_json_str(s, "hostname"), "h1", "--hostname");
+		is_str(ct_spec_env_get(ct_json_path(s, "process.env"), "HOSTNAME"), "h1",
+		       "HOSTNAME in the env");
 		json_decref(s);
 		o.workdir = "relative";
 		a = build("{\"Cmd\":[\"x\"]}", &o, NULL, &e);
@@ -277,8 +280,45 @@ static void test_user(void)
 	ct_rm_rf(dir, &e);
 }
 
+static void test_seccomp(void)
+{
+	char dir[] = "/tmp/ct-unit-seccomp.XXXXXX";
+	char path[512], found[512];
+	struct ct_err e;
+	json_t *s = ct_spec_default();
+
+	if (!mkdtemp(dir)) {
+		diag("mkdtemp: %s", strerror(errno));
+		json_decref(s);
+		return;
+	}
+	write_at(dir, "p.json", "{\"comment\":\"x\",\"defaultAction\":\"SCMP_ACT_ERRNO\","
+		 "\"syscalls\":[]}");
+	write_at(dir, "bad.json", "{\"syscalls\":[]}");
+	snprintf(path, sizeof(path), "%s/p.json", dir);
+	ok(ct_spec_set_seccomp(s, path, &e) == 0, "load a profile");
+	is_str(ct_json_str(ct_json_path(s, "linux.seccomp"), "defaultAction"), "SCMP_ACT_ERRNO",
+	       "linux.seccomp set");
+	ok(!json_object_get(ct_json_path(s, "linux.seccomp"), "comment"), "comment dropped");
+	ok(ct_spec_set_seccomp(s, NULL, &e) == 0 && !ct_json_path(s, "linux.seccomp"),
+	   "NULL: unconfined");
+	snprintf(path, sizeof(path), "%s/bad.json", dir);
+	ok(ct_spec_set_seccomp(s, path, &e) < 0 && strstr(e.msg, "defaultAction"),
+	   "no defaultAction refused");
+	snprintf(path, sizeof(path), "%s/missing.json", dir);
+	ok(ct_spec_set_seccomp(s, path, &e) < 0 && strstr(e.msg, "missing.json"),
+	   "a missing file names it");
+	setenv("CT_SECCOMP_PROFILE", "/some/where.json", 1);
+	is_str(ct_spec_find_seccomp(found, sizeof(found)), "/some/where.json",
+	       "$CT_SECCOMP_PROFILE wins");
+	unsetenv("CT_SECCOMP_PROFILE");
+	json_decref(s);
+	ct_rm_rf(dir, &e);
+}
+
 int main(void)
 {
+	test_seccomp();
 	test_defaults();
 	test_merge();
 	test_user();
