@@ -548,7 +548,8 @@ static int walk_dir(struct x *x, const char *dir, int create, const char *entry,
 			comp[len] = '\0';
 			fd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd < 0 && errno == ENOENT && create) {
-				if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST) {
+				if ((mkdirat(cur, comp, 0755) < 0 && errno != EEXIST) ||
+				    fchmodat(cur, comp, 0755, 0) < 0) {
 					int err = errno;
 
 					if (cur != x->rootfd)
@@ -1426,6 +1427,10 @@ int ct_layer_unpack(const struct ct_store *s, const struct ct_store_layer *l,
 	if (mkdir(tmp, 0755) < 0) {
 		ct_err(e, errno, "mkdir %s", tmp);
 		goto out;
+	}
+	if (chmod(tmp, 0755) < 0) {   /* whatever the umask: it is the image's / */
+		ct_err(e, errno, "chmod %s", tmp);
+		goto fail;
 	}
 	dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0) {

@@ -173,7 +173,7 @@ test_expect_success '--tar: one tar of the flattened tree, equal to --flatten' '
 	test ! -s leftover
 '
 
-test_expect_success '--tar refuses a terminal-less mix-up: --tar with --flatten' '
+test_expect_success '--tar and --flatten together are a usage error' '
 	test_expect_code 2 ct-unpack --tar --flatten x "$awk" </dev/null >/dev/null 2>err &&
 	test_grep "do not go together" err
 '
@@ -235,6 +235,15 @@ test_expect_success 'kill -9 in the middle, then unpack again: completes, no hal
 	ls -A "$CT_ROOT/layers" >after &&
 	basename "$dir" >expect &&
 	test_cmp expect after &&
+	tree "$(sed -n 2p o)" >a && tree "$dir" >b && test_cmp b a
+'
+
+test_expect_success 'the umask does not leak into layers or flattened trees' '
+	CT_ROOT=$TEST_DIR/r-umask && mkdir -p "$CT_ROOT" &&
+	d=$(CT_ROOT=$CT_ROOT add_image "$fx") &&
+	(umask 077 && CT_ROOT=$CT_ROOT ct-unpack "$d" >o && ct-unpack --flatten f077 "$d" >/dev/null) &&
+	test "$(stat -c %a "$(sed -n 2p o)")" = 755 &&
+	test "$(stat -c %a f077)" = 755 &&
 	tree "$(sed -n 2p o)" >a && tree "$dir" >b && test_cmp b a
 '
 
