@@ -83,6 +83,7 @@ test_expect_success 'awkward: 5 layers unpacked in parallel, lowest first' '
 	fxa=$(ct_fixture awkward) &&
 	awk=$(add_image "$fxa") &&
 	ct-unpack -v -j 3 "$awk" >out 2>err &&
+	cp out out.awk &&
 	{ echo "$awk"; config_layers "$fxa"; } >expect &&
 	test_cmp expect out &&
 	test_grep "fork: pid" err &&
@@ -139,6 +140,23 @@ test_expect_success '--flatten: whiteouts applied, not materialised' '
 	test -d flat/awkward/file2dir && test -f flat/awkward/dir2file &&
 	! find flat -name ".wh.*" | grep . &&
 	! find flat -type c -perm 0000 | grep .
+'
+
+test_expect_success OVERLAY,MOUNTNS 'the layer dirs mounted with overlayfs show the flattened tree' '
+	lower=$(sed 1d out.awk | tac | paste -sd:) &&
+	mkdir mnt &&
+	if [ -x "$LISTER" ]; then
+		list="\"$LISTER\" --tree mnt"
+	else
+		list="cd mnt && find . -type d -printf \"%p %y %m %U:%G\\n\" | sort &&
+			find . ! -type d -printf \"%p %y %m %U:%G %n %l %s\\n\" | sort"
+	fi &&
+	unshare -m sh -c "mount -t overlay overlay -o ro,lowerdir=$lower mnt && $list" >ovl &&
+	if [ -x "$LISTER" ]; then tree flat >flt; else
+		(cd flat && find . -type d -printf "%p %y %m %U:%G\n" | sort &&
+			find . ! -type d -printf "%p %y %m %U:%G %n %l %s\n" | sort) >flt; fi &&
+	test_cmp flt ovl &&
+	test "$(wc -l <ovl)" -gt 300
 '
 
 test_expect_success '--flatten into a non-empty directory is refused' '
