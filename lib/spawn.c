@@ -218,7 +218,7 @@ static int mapped(const struct oci_idmap *m, size_t n, uint32_t id)
 	return 0;
 }
 
-static int setup_terminal(const struct ct_spawn *sp, int sock, struct ct_err *e)
+static int setup_terminal(struct ct_spawn *sp, int sock, struct ct_err *e)
 {
 	char name[64];
 	int m, s;
@@ -231,8 +231,11 @@ static int setup_terminal(const struct ct_spawn *sp, int sock, struct ct_err *e)
 		close(s);
 		return ct_err(e, errno, "mount --bind %s /dev/console", name);
 	}
-	if (sp->console_socket) {
-		if (ct_console_socket_send(sp->console_socket, m, e) < 0)
+	if (sp->console_fd >= 0) {
+		int r = ct_send_fd(sp->console_fd, m, "pty", e);
+
+		close(sp->console_fd);
+		if (r < 0)
 			goto fail;
 		ct_say("pty master sent to %s", sp->console_socket);
 	} else {
@@ -492,6 +495,10 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 
 	sp->master = -1;
 	sp->pid = -1;
+	sp->console_fd = -1;
+	if (sp->proc->terminal && sp->console_socket &&
+	    (sp->console_fd = ct_console_socket_connect(sp->console_socket, e)) < 0)
+		return -1;
 	if (sp->mode != CT_SPAWN_EXEC) {
 		if (!oci_spec_ns(s, CLONE_NEWNS))
 			return ct_err(e, 0, "config.json has no mount namespace; ct-spawn needs one to build the root");
@@ -543,6 +550,8 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 		child_main(sp, sv[1], fifofd, nsfds);
 	}
 	close(sv[1]);
+	if (sp->console_fd >= 0)
+		close(sp->console_fd);
 	if (fifofd >= 0)
 		close(fifofd);
 	for (int i = 0; i < 6; i++)

@@ -36,6 +36,7 @@ struct ct_spawn {
 	/* results */
 	pid_t pid;
 	int master;			/* pty master for the caller, or -1 */
+	int console_fd;			/* connected console socket (internal) */
 };
 
 int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e);
