@@ -100,8 +100,8 @@ test_expect_success 'kill -9 of a container, then prune frees its address, veth,
 	! hx ip link show "$veth" 2>/dev/null &&
 	hx nft list table ip ctnet >rules && ! test_grep "dport 8200" rules &&
 	test_path_is_missing "$CT_ROOT/netns/k1" &&
-	grep -q "endpoint k2\]" "$CT_ROOT/networks/fixed.ini" &&
-	grep -q "endpoint k3\]" "$CT_ROOT/networks/fixed.ini"
+	grep -qx "id = k2" "$CT_ROOT/networks/fixed.ini" &&
+	grep -qx "id = k3" "$CT_ROOT/networks/fixed.ini"
 '
 
 test_expect_success 'prune also reclaims containers whose bundle was removed' '
