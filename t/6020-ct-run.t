@@ -43,7 +43,7 @@ test_expect_success 'the container is PID 1 in its own namespaces' '
 '
 
 test_expect_success 'run -d prints the full id; logs shows both streams' '
-	ct run -d --network none --name bg busybox \
+	ct run -d --network none --name bg -e GREETING=hello busybox \
 		sh -c "echo to-out; echo to-err >&2; trap \"exit 143\" TERM; sleep 100 & wait" >id &&
 	grep -q "^[0-9a-f]\{64\}$" id &&
 	for i in $(seq 50); do ct logs bg >out 2>err; test -s out && test -s err && break; sleep 0.1; done &&
@@ -55,8 +55,8 @@ test_expect_success 'run -d prints the full id; logs shows both streams' '
 test_expect_success 'ps shows it running; exec runs inside it' '
 	ct ps >out &&
 	grep -q "running  *bg$" out &&
-	ct exec bg sh -c "echo \$GREETING inside; cat /proc/1/cmdline | tr \"\\0\" \" \"" >out &&
-	grep -q "^ inside$" out &&
+	ct exec bg sh -c "echo \"[\$GREETING] inside\"; cat /proc/1/cmdline | tr \"\\0\" \" \"" >out &&
+	grep -q "^\[hello\] inside$" out &&
 	grep -q "sh -c echo to-out" out
 '
 
