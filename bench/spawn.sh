@@ -76,6 +76,18 @@ printf '%-10s %10.2f\n' ct-spawn "$(echo "$ct" | awk '{ print $1 / 1000 }')"
 printf '%-10s %10.2f\n' runc "$(echo "$runc" | awk '{ print $1 / 1000 }')"
 [ -n "$crun" ] && printf 'ct/crun = %.2f\n' "$(echo "$ct $crun" | awk '{ print $1 / $2 }')"
 printf 'ct/runc = %.2f\n' "$(echo "$ct $runc" | awk '{ print $1 / $2 }')"
+# the detached supervisor of `sleep 60` (conmon's, measured on this machine
+# kind: about 2.1 MB, shared/NOTES.md)
+jq '.process.args = ["sleep", "60"]' "$W/bundle/config.json" >"$W/sleep.json"
+mkdir -p "$W/sleeper" && cp "$W/sleep.json" "$W/sleeper/config.json" &&
+	jq --arg r "$W/bundle/rootfs" '.root.path = $r' "$W/sleep.json" >"$W/sleeper/config.json"
+"$CT" --root "$W/ct-root" run -d --bundle "$W/sleeper" sup-$$ >/dev/null
+sleep 0.3
+cpid=$(jq .pid "$W/ct-root/sup-$$/state.json")
+sup=$(ps -o ppid= -p "$cpid" | tr -d ' ')
+rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$sup/status")
+"$CT" --root "$W/ct-root" delete --force sup-$$
+printf 'supervisor RSS: %s KiB (conmon about 2150 KiB: ratio %.2f)\n' "$rss" "$(echo "$rss" | awk '{ print $1 / 2150 }')"
 echo "peak RSS (KiB): ct-spawn $(peak_rss "$CT" --root "$W/ct-root" run --bundle "$W/bundle")" \
 	"crun $(peak_rss crun --root "$W/crun-root" run --bundle "$W/bundle")" \
 	"runc $(peak_rss runc --root "$W/runc-root" run --bundle "$W/bundle")"

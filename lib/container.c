@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -230,24 +231,51 @@ struct name_search {
 	char holder[CT_CONTAINER_ID_LEN + 1];
 };
 
+/* A container whose ct.ini has no rootfs yet and whose .creating lock is
+ * free was left by a ct-mount that died half-way: remove it (unmounting a
+ * rootfs it may have mounted) so that it does not hold its name. 1 when it
+ * was stale and is gone. */
+static int remove_if_stale(const struct ct_container *c)
+{
+	char *lockpath, *rootfs;
+	struct ct_err e;
+	int fd, gone = 0;
+
+	if (c->rootfs[0])
+		return 0;
+	lockpath = ct_xasprintf("%s/.creating", c->dir);
+	fd = ct_lock(lockpath, CT_LOCK_EXCLUSIVE, 1, &e);
+	if (fd >= 0) {
+		rootfs = ct_xasprintf("%s/rootfs", c->dir);
+		umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW);	/* not mounted is fine */
+		gone = ct_rm_rf(c->dir, &e) == 0;
+		free(rootfs);
+		ct_unlock(fd);
+	}
+	free(lockpath);
+	return gone;
+}
+
 static int match_name(const struct ct_container *c, void *arg)
 {
 	struct name_search *ns = arg;
 
-	if (c->name[0] && strcmp(c->name, ns->name) == 0) {
+	if (c->name[0] && strcmp(c->name, ns->name) == 0 && !remove_if_stale(c)) {
 		memcpy(ns->holder, c->id, sizeof(ns->holder));
 		return 1;
 	}
 	return 0;
 }
 
-int ct_container_create(const char *root, struct ct_container *c, struct ct_err *e)
+int ct_container_create(const char *root, struct ct_container *c, int *busyfd,
+			struct ct_err *e)
 {
 	char *cdir = ct_containers_dir(root);
-	char *lockpath = NULL;
+	char *lockpath = NULL, *busypath = NULL;
 	char created[32];
 	int lockfd = -1, r = -1;
 
+	*busyfd = -1;
 	if (c->name && c->name[0] && ct_container_name_check(c->name, e) < 0)
 		goto out;
 	if (ct_mkdir_p(cdir, 0711, e) < 0)
@@ -280,12 +308,21 @@ int ct_container_create(const char *root, struct ct_container *c, struct ct_err 
 			goto out;
 		}
 	}
+	busypath = ct_xasprintf("%s/.creating", c->dir);
+	*busyfd = ct_lock(busypath, CT_LOCK_EXCLUSIVE, 1, e);
+	if (*busyfd < 0) {
+		rmdir(c->dir);
+		goto out;
+	}
 	ct_rfc3339_now(created);
 	free(c->created);
 	c->created = ct_xstrdup(created);
 	if (!c->rootfs)
 		c->rootfs = ct_xstrdup("");
 	if (ct_container_save(c, e) < 0) {
+		ct_unlock(*busyfd);
+		*busyfd = -1;
+		unlink(busypath);
 		rmdir(c->dir);
 		goto out;
 	}
@@ -293,6 +330,7 @@ int ct_container_create(const char *root, struct ct_container *c, struct ct_err 
 out:
 	if (lockfd >= 0)
 		ct_unlock(lockfd);
+	free(busypath);
 	free(lockpath);
 	free(cdir);
 	return r;

@@ -55,10 +55,15 @@ int ct_container_name_check(const char *name, struct ct_err *e);
 char *ct_containers_dir(const char *root);
 
 /* Create ROOT/containers/<new id>/ holding ct.ini for c (whose name, image,
- * image_ref may be set; NULL means empty). Fills c->id, c->dir, c->created.
- * The name is checked and taken under containers/.lock: a name in use fails
- * with "container name "x" is already in use by container <short id>". */
-int ct_container_create(const char *root, struct ct_container *c, struct ct_err *e);
+ * image_ref may be set; NULL means empty; rootfs stays "" until the caller
+ * saves it). Fills c->id, c->dir, c->created, and *busyfd: an flock on
+ * <id>/.creating that the caller holds (ct_unlock) until the container is
+ * complete. The name is checked and taken under containers/.lock: a name in
+ * use fails with "container name "x" is already in use by container <short
+ * id>". A container with no rootfs in ct.ini whose .creating lock is free
+ * was left by a creator that died: it is removed and does not hold its name. */
+int ct_container_create(const char *root, struct ct_container *c, int *busyfd,
+			struct ct_err *e);
 
 /* (Re)write c->dir/ct.ini atomically from c. */
 int ct_container_save(const struct ct_container *c, struct ct_err *e);

@@ -223,11 +223,12 @@ static int table_handler(void *user, const char *section, const char *key,
 {
 	struct table *t = user;
 
-	if (strncmp(section, "endpoint ", 9))
+	if (strcmp(section, "endpoint"))
 		return 1;
-	if (!t->cur_id || strcmp(t->cur_id, section + 9)) {
+	if (!strcmp(key, "id")) {	/* the first key of each endpoint */
 		table_flush(t);
-		t->cur_id = ct_xstrdup(section + 9);
+		t->cur_id = ct_xstrdup(value);
+		return 1;
 	}
 	if (!strcmp(key, "ip"))
 		ct_ip_parse(value, &t->cur_ip, NULL);
@@ -423,7 +424,7 @@ static int dns_pid(const char *root, const char *name)
 	ssize_t r;
 
 	if (ct_read_file(pp, &b, 64, NULL) == 0 && b.data)
-		pid = atoi(b.data);
+		pid = (int)strtol(b.data, NULL, 10);
 	ct_buf_free(&b);
 	free(pp);
 	if (pid <= 0)

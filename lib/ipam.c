@@ -227,7 +227,7 @@ bad:
 int ct_port_parse(const char *spec, struct ct_port **v, size_t *n, struct ct_err *e)
 {
 	char *s = ct_xstrdup(spec), *proto, *f[3];
-	unsigned hlo, hhi, clo, chi, i;
+	unsigned hlo = 0, hhi = 0, clo = 0, chi = 0, i;
 	int nf = 0, udp = 0, r = -1;
 	uint32_t hip = 0;
 	char *p = s;
@@ -308,15 +308,27 @@ void ct_port_store(const struct ct_port *p, char *out, size_t len)
 
 int ct_port_load(const char *s, struct ct_port *p, struct ct_err *e)
 {
-	char proto[4], ip[CT_IP_STR];
-	unsigned h, c;
+	char ip[CT_IP_STR], *end;
+	const char *c = s + 4, *c2;
+	unsigned long h, ctr;
 
-	if (sscanf(s, "%3[a-z]:%15[0-9.]:%u:%u", proto, ip, &h, &c) != 4 ||
-	    (strcmp(proto, "tcp") && strcmp(proto, "udp")) || h > 65535 ||
-	    c > 65535 || ct_ip_parse(ip, &p->host_ip, NULL) < 0)
-		return ct_err(e, 0, "bad stored port '%s'", s);
-	p->udp = !strcmp(proto, "udp");
+	if ((strncmp(s, "tcp:", 4) && strncmp(s, "udp:", 4)) || !(c2 = strchr(c, ':')) ||
+	    (size_t)(c2 - c) >= sizeof ip)
+		goto bad;
+	memcpy(ip, c, (size_t)(c2 - c));
+	ip[c2 - c] = 0;
+	if (ct_ip_parse(ip, &p->host_ip, NULL) < 0 || c2[1] < '0' || c2[1] > '9')
+		goto bad;
+	h = strtoul(c2 + 1, &end, 10);
+	if (*end != ':' || end[1] < '0' || end[1] > '9')
+		goto bad;
+	ctr = strtoul(end + 1, &end, 10);
+	if (*end || h > 65535 || ctr > 65535)
+		goto bad;
+	p->udp = s[0] == 'u';
 	p->host_port = (uint16_t)h;
-	p->ctr_port = (uint16_t)c;
+	p->ctr_port = (uint16_t)ctr;
 	return 0;
+bad:
+	return ct_err(e, 0, "bad stored port '%s'", s);
 }

@@ -458,6 +458,7 @@ static int clean_path(const char *raw, char *out, const char *entry, const char 
 	const char *p = raw;
 	size_t n = 0;
 
+	out[0] = '\0';
 	if (strlen(raw) >= PATH_MAX)
 		return refuse(e, entry, "%s is %zu bytes, PATH_MAX is %d", what, strlen(raw),
 			      PATH_MAX);
@@ -548,7 +549,8 @@ static int walk_dir(struct x *x, const char *dir, int create, const char *entry,
 			comp[len] = '\0';
 			fd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd < 0 && errno == ENOENT && create) {
-				if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST) {
+				if ((mkdirat(cur, comp, 0755) < 0 && errno != EEXIST) ||
+				    fchmodat(cur, comp, 0755, 0) < 0) {
 					int err = errno;
 
 					if (cur != x->rootfd)
@@ -1095,9 +1097,13 @@ static int opaque_flatten(struct x *x, int pfd, const char *dir, const char *ent
 static int do_whiteout(struct x *x, const char *dir, const char *leaf, const char *path,
 		       struct ct_err *e)
 {
-	const char *victim = leaf + strlen(WH_PREFIX);
+	const char *victim;
 	char vpath[PATH_MAX];
 	int pfd;
+
+	if (strlen(leaf) <= strlen(WH_PREFIX))
+		return refuse(e, path, "whiteout of an empty name");
+	victim = leaf + strlen(WH_PREFIX);
 
 	if (strcmp(leaf, WH_OPAQUE) == 0) {
 		pfd = open_parent(x, dir, path, e);
@@ -1111,7 +1117,7 @@ static int do_whiteout(struct x *x, const char *dir, const char *leaf, const cha
 		ct_say2("skipping aufs metadata %s", path);
 		return 0;
 	}
-	if (!*victim || !strcmp(victim, ".") || !strcmp(victim, ".."))
+	if (!strcmp(victim, ".") || !strcmp(victim, ".."))
 		return refuse(e, path, "whiteout of an invalid name");
 	snprintf(vpath, sizeof vpath, "%s%s%s", dir, *dir ? "/" : "", victim);
 	if (x->o->flatten) {
@@ -1352,12 +1358,13 @@ static int remove_stale(const char *layers, const char *hex, struct ct_err *e)
 static int extract_blob(const struct ct_store *s, const struct ct_store_layer *l,
 			int dirfd, const struct ct_layer_opts *o, struct ct_err *e)
 {
-	enum ct_layer_comp comp;
-	struct ct_layer_stats st;
+	enum ct_layer_comp comp = CT_LAYER_TAR;
+	struct ct_layer_stats st = { 0, 0 };
 	struct ct_digest got;
 	char *blob;
 	int fd, r;
 
+	memset(&got, 0, sizeof got);
 	if (ct_layer_comp_of(l->media_type, &comp, e) < 0)
 		return ct_err_wrap(e, "layer %s", l->digest.str);
 	blob = ct_store_blob_path(s, &l->digest);
@@ -1426,6 +1433,10 @@ int ct_layer_unpack(const struct ct_store *s, const struct ct_store_layer *l,
 	if (mkdir(tmp, 0755) < 0) {
 		ct_err(e, errno, "mkdir %s", tmp);
 		goto out;
+	}
+	if (chmod(tmp, 0755) < 0) {   /* whatever the umask: it is the image's / */
+		ct_err(e, errno, "chmod %s", tmp);
+		goto fail;
 	}
 	dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0) {

@@ -193,6 +193,8 @@ static int ctr_resolve(const char *root, const char *want, struct ctr *out, stru
 		de->d_name[l - 4] = 0;
 		if (record_load(root, de->d_name, &c, NULL) < 0)
 			continue;
+		if (!c.id)
+			goto next;
 		if (!strcmp(c.id, want) || (c.name && !strcmp(c.name, want))) {
 			free(match);
 			match = ct_xstrdup(c.id);
@@ -203,6 +205,7 @@ static int ctr_resolve(const char *root, const char *want, struct ctr *out, stru
 			match = ct_xstrdup(c.id);
 			nmatch++;
 		}
+next:
 		ctr_free(&c);
 	}
 	closedir(d);
@@ -1071,7 +1074,7 @@ int ct_net_connect(const char *root, const char *net, const char *id,
 		return -1;
 	if (ctr_resolve(root, id, &c, e) < 0)
 		goto out_unlock;
-	if (!strcmp(c.mode, "host") || ct_has_prefix(c.mode, "container:")) {
+	if (!c.mode || !strcmp(c.mode, "host") || ct_has_prefix(c.mode, "container:")) {
 		ct_err(e, 0, "container %s uses --network %s; it cannot join other networks",
 		       c.name, c.mode);
 		goto out;
@@ -1146,9 +1149,12 @@ static int ctr_gone(const char *bundle)
 	if (ini_get(p, "state", keys, vals, NULL) == 0) {
 		if (vals[0] && !strcmp(vals[0], "stopped"))
 			gone = 1;
-		else if (vals[1] && atoi(vals[1]) > 0 && kill(atoi(vals[1]), 0) < 0 &&
-			 errno == ESRCH)
-			gone = 1;
+		else if (vals[1]) {
+			long pid = strtol(vals[1], NULL, 10);
+
+			if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+				gone = 1;
+		}
 	}
 	free(vals[0]);
 	free(vals[1]);

@@ -112,16 +112,24 @@ static int load_handler(void *user, const char *section, const char *key,
 			n->dns = !strcmp(value, "true");
 		return 1;
 	}
-	if (!strncmp(section, "endpoint ", 9)) {
-		const char *id = section + 9;
+	/* One [endpoint] section per container, its id the first key: inih
+	 * (as Debian builds it) cuts section names at 50 bytes, too short
+	 * for a 64-hex id. */
+	if (!strcmp(section, "endpoint")) {
 		struct ct_endpoint *ep;
 
-		if (!c->cur || strcmp(c->cur->id, id)) {
+		if (!strcmp(key, "id")) {
 			n->ep = ct_xrealloc(n->ep, (n->nep + 1) * sizeof *n->ep);
 			ep = &n->ep[n->nep++];
 			memset(ep, 0, sizeof *ep);
-			ep->id = ct_xstrdup(id);
+			ep->id = ct_xstrdup(value);
 			c->cur = ep;
+			return 1;
+		}
+		if (!c->cur) {
+			c->bad = 1;
+			ct_err(c->e, 0, "an [endpoint] section without an id first");
+			return 1;
 		}
 		ep = c->cur;
 		if (!strcmp(key, "name"))
@@ -138,17 +146,13 @@ static int load_handler(void *user, const char *section, const char *key,
 			ep->aliases = ct_xstrdup(value);
 		else if (!strcmp(key, "ip"))
 			c->bad |= ct_ip_parse(value, &ep->ip, c->e) < 0;
-		else if (!strcmp(key, "ports")) {
-			char *s = ct_xstrdup(value), *tok, *save = NULL;
-
-			for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-				ep->ports = ct_xrealloc(ep->ports, (ep->nports + 1) * sizeof *ep->ports);
-				if (ct_port_load(tok, &ep->ports[ep->nports], c->e) < 0)
-					c->bad = 1;
-				else
-					ep->nports++;
-			}
-			free(s);
+		else if (!strcmp(key, "port")) {
+			/* one port a line: lines are cut at 200 bytes */
+			ep->ports = ct_xrealloc(ep->ports, (ep->nports + 1) * sizeof *ep->ports);
+			if (ct_port_load(value, &ep->ports[ep->nports], c->e) < 0)
+				c->bad = 1;
+			else
+				ep->nports++;
 		}
 	}
 	return 1;
@@ -174,12 +178,13 @@ int ct_net_load(const char *root, const char *name, struct ct_network *n,
 		struct ct_err *e)
 {
 	char *path = net_path(root, name);
-	struct load_ctx c = { n, NULL, path, 0, e };
+	struct load_ctx c;
 	FILE *f;
 	int r;
 	size_t i;
 
 	memset(n, 0, sizeof *n);
+	c = (struct load_ctx){ n, NULL, path, 0, e };
 	f = fopen(path, "re");
 	if (!f) {
 		int err = errno;
@@ -235,15 +240,14 @@ int ct_net_save(const char *root, const struct ct_network *n, struct ct_err *e)
 		ct_ip_format(ep->ip, ip);
 		ct_mac_from_ip(ep->ip, mac);
 		ct_mac_format(mac, m);
-		ct_buf_printf(&b, "\n[endpoint %s]\nname = %s\nbundle = %s\nnetns = %s\n"
-			      "veth = %s\nifname = %s\nip = %s\nmac = %s\naliases = %s\nports =",
+		ct_buf_printf(&b, "\n[endpoint]\nid = %s\nname = %s\nbundle = %s\nnetns = %s\n"
+			      "veth = %s\nifname = %s\nip = %s\nmac = %s\naliases = %s\n",
 			      ep->id, ep->name, ep->bundle, ep->netns, ep->veth, ep->ifname,
 			      ip, m, ep->aliases);
 		for (k = 0; k < ep->nports; k++) {
 			ct_port_store(&ep->ports[k], port, sizeof port);
-			ct_buf_printf(&b, " %s", port);
+			ct_buf_printf(&b, "port = %s\n", port);
 		}
-		ct_buf_putc(&b, '\n');
 	}
 	r = ct_write_file_atomic(path, b.data, b.len, 0644, e);
 	ct_buf_free(&b);

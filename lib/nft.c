@@ -145,8 +145,9 @@ int ct_nft_load(const char *text, struct ct_err *e)
 
 		while (msg.len && (msg.data[msg.len - 1] == '\n'))
 			msg.data[--msg.len] = 0;
-		for (nl = msg.data; nl && (nl = strchr(nl, '\n')); )
-			*nl = ' ';
+		for (nl = msg.data; nl && *nl; nl++)
+			if (*nl == '\n')
+				*nl = ' ';
 		ct_err(e, 0, "nft -f - failed: %s", msg.len ? msg.data : "(no message)");
 		ct_buf_free(&msg);
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)

@@ -94,10 +94,10 @@ int ct_recv_fd(int sock, char *tag, size_t n, struct ct_err *e)
 	return fd;
 }
 
-int ct_console_socket_send(const char *path, int master, struct ct_err *e)
+int ct_console_socket_connect(const char *path, struct ct_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int s, r;
+	int s;
 
 	if (strlen(path) >= sizeof sa.sun_path)
 		return ct_err(e, 0, "console socket path %s is too long", path);
@@ -109,6 +109,15 @@ int ct_console_socket_send(const char *path, int master, struct ct_err *e)
 		close(s);
 		return ct_err(e, errno, "connect %s", path);
 	}
+	return s;
+}
+
+int ct_console_socket_send(const char *path, int master, struct ct_err *e)
+{
+	int s = ct_console_socket_connect(path, e), r;
+
+	if (s < 0)
+		return -1;
 	r = ct_send_fd(s, master, "pty", e);
 	close(s);
 	return r;

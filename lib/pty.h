@@ -16,6 +16,9 @@ int ct_pty_make_ctty(int slave, struct ct_err *e);
 int ct_send_fd(int sock, int fd, const char *tag, struct ct_err *e);
 /* Receive one fd; tag (optional) gets the text sent with it. */
 int ct_recv_fd(int sock, char *tag, size_t n, struct ct_err *e);
+/* Connect to a --console-socket path (done before the container's root
+ * hides it); returns the socket fd. */
+int ct_console_socket_connect(const char *path, struct ct_err *e);
 /* Connect to a --console-socket path and send master over it. */
 int ct_console_socket_send(const char *path, int master, struct ct_err *e);
 /* Relay between the caller's stdin/stdout and master until master closes

@@ -664,14 +664,15 @@ int ct_rootfs_finish(const struct oci_spec *s, struct ct_rootfs_opts *o,
 		}
 	}
 	close(rootfd);
+	/* before /proc/sys becomes read-only */
+	if (s->sysctl && write_sysctls(s->sysctl, e) < 0)
+		return -1;
 	for (char **p = s->masked; p && *p; p++)
 		if (mask_path(*p, e) < 0)
 			return -1;
 	for (char **p = s->readonly; p && *p; p++)
 		if (readonly_path(*p, e) < 0)
 			return -1;
-	if (s->sysctl && write_sysctls(s->sysctl, e) < 0)
-		return -1;
 	if (s->root_ro) {
 		if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags("/"), NULL) < 0)
 			return ct_err(e, errno, "remount / read-only");

@@ -218,7 +218,7 @@ static int mapped(const struct oci_idmap *m, size_t n, uint32_t id)
 	return 0;
 }
 
-static int setup_terminal(const struct ct_spawn *sp, int sock, struct ct_err *e)
+static int setup_terminal(struct ct_spawn *sp, int sock, struct ct_err *e)
 {
 	char name[64];
 	int m, s;
@@ -231,8 +231,11 @@ static int setup_terminal(const struct ct_spawn *sp, int sock, struct ct_err *e)
 		close(s);
 		return ct_err(e, errno, "mount --bind %s /dev/console", name);
 	}
-	if (sp->console_socket) {
-		if (ct_console_socket_send(sp->console_socket, m, e) < 0)
+	if (sp->console_fd >= 0) {
+		int r = ct_send_fd(sp->console_fd, m, "pty", e);
+
+		close(sp->console_fd);
+		if (r < 0)
 			goto fail;
 		ct_say("pty master sent to %s", sp->console_socket);
 	} else {
@@ -251,6 +254,35 @@ fail:
 	close(m);
 	close(s);
 	return -1;
+}
+
+/* --init: the container gets its own copy of this (sealed) binary on its
+ * /dev tmpfs; nothing of the host's is mounted in. */
+#define INIT_PATH "/dev/.ct-init"
+static int copy_init(struct ct_err *e)
+{
+	int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), out;
+	struct stat st;
+	off_t off = 0;
+
+	if (in < 0 || fstat(in, &st) < 0)
+		return ct_err(e, errno, "open /proc/self/exe");
+	out = open(INIT_PATH, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0555);
+	if (out < 0) {
+		close(in);
+		return ct_err(e, errno, "create %s (--init needs /dev as a tmpfs)", INIT_PATH);
+	}
+	while (off < st.st_size)
+		if (sendfile(out, in, &off, (size_t)(st.st_size - off)) <= 0) {
+			ct_err(e, errno, "copy ct-spawn to %s", INIT_PATH);
+			close(in);
+			close(out);
+			return -1;
+		}
+	close(in);
+	close(out);
+	ct_say("init: %s (a copy of ct-spawn)", INIT_PATH);
+	return 0;
 }
 
 static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *nsfds)
@@ -347,6 +379,8 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 	if (ct_rootfs_prepare(s, &ro, &e) < 0 || ct_rootfs_pivot(s, &ro, &oldroot, &e) < 0 ||
 	    ct_rootfs_finish(s, &ro, &e) < 0 || ct_rootfs_detach_old(oldroot, &e) < 0)
 		child_fail(sock, &e);
+	if (sp->init && copy_init(&e) < 0)
+		child_fail(sock, &e);
 	if (sp->proc->terminal && setup_terminal(sp, sock, &e) < 0)
 		child_fail(sock, &e);
 become:
@@ -368,6 +402,21 @@ become:
 		}
 		close(fd);
 		close(fifofd);
+	}
+	if (sp->init) {
+		size_t n = 0;
+		char **argv;
+
+		while (sp->proc->args[n])
+			n++;
+		argv = ct_xcalloc(n + 3, sizeof *argv);
+		argv[0] = (char *)"ct-spawn";
+		argv[1] = (char *)"init";
+		memcpy(argv + 2, sp->proc->args, n * sizeof *argv);
+		ct_say("exec %s init %s", INIT_PATH, sp->proc->args[0]);
+		execv(INIT_PATH, argv);
+		ct_err(&e, errno, "exec %s", INIT_PATH);
+		child_fail(sock, &e);
 	}
 	ct_say("exec %s", sp->proc->args[0]);
 	execvp(sp->proc->args[0], sp->proc->args);
@@ -492,6 +541,10 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 
 	sp->master = -1;
 	sp->pid = -1;
+	sp->console_fd = -1;
+	if (sp->proc->terminal && sp->console_socket &&
+	    (sp->console_fd = ct_console_socket_connect(sp->console_socket, e)) < 0)
+		return -1;
 	if (sp->mode != CT_SPAWN_EXEC) {
 		if (!oci_spec_ns(s, CLONE_NEWNS))
 			return ct_err(e, 0, "config.json has no mount namespace; ct-spawn needs one to build the root");
@@ -543,6 +596,8 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 		child_main(sp, sv[1], fifofd, nsfds);
 	}
 	close(sv[1]);
+	if (sp->console_fd >= 0)
+		close(sp->console_fd);
 	if (fifofd >= 0)
 		close(fifofd);
 	for (int i = 0; i < 6; i++)

@@ -33,9 +33,11 @@ struct ct_spawn {
 	pid_t join_pid;			/* exec: the container's init */
 	const struct ct_cgroup *cg;	/* placed into this before "go" */
 	int no_pdeathsig;		/* detached runs: survive the caller */
+	int init;			/* run a copy of ct-spawn as PID 1 (--init) */
 	/* results */
 	pid_t pid;
 	int master;			/* pty master for the caller, or -1 */
+	int console_fd;			/* connected console socket (internal) */
 };
 
 int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e);

@@ -83,6 +83,7 @@ test_expect_success 'awkward: 5 layers unpacked in parallel, lowest first' '
 	fxa=$(ct_fixture awkward) &&
 	awk=$(add_image "$fxa") &&
 	ct-unpack -v -j 3 "$awk" >out 2>err &&
+	cp out out.awk &&
 	{ echo "$awk"; config_layers "$fxa"; } >expect &&
 	test_cmp expect out &&
 	test_grep "fork: pid" err &&
@@ -141,6 +142,23 @@ test_expect_success '--flatten: whiteouts applied, not materialised' '
 	! find flat -type c -perm 0000 | grep .
 '
 
+test_expect_success OVERLAY,MOUNTNS 'the layer dirs mounted with overlayfs show the flattened tree' '
+	lower=$(sed 1d out.awk | tac | paste -sd:) &&
+	mkdir mnt &&
+	if [ -x "$LISTER" ]; then
+		list="\"$LISTER\" --tree mnt"
+	else
+		list="cd mnt && find . -type d -printf \"%p %y %m %U:%G\\n\" | sort &&
+			find . ! -type d -printf \"%p %y %m %U:%G %n %l %s\\n\" | sort"
+	fi &&
+	unshare -m sh -c "mount -t overlay overlay -o ro,lowerdir=$lower mnt && $list" >ovl &&
+	if [ -x "$LISTER" ]; then tree flat >flt; else
+		(cd flat && find . -type d -printf "%p %y %m %U:%G\n" | sort &&
+			find . ! -type d -printf "%p %y %m %U:%G %n %l %s\n" | sort) >flt; fi &&
+	test_cmp flt ovl &&
+	test "$(wc -l <ovl)" -gt 300
+'
+
 test_expect_success '--flatten into a non-empty directory is refused' '
 	mkdir full && touch full/x &&
 	test_must_fail ct-unpack --flatten full "$awk" 2>err &&
@@ -173,7 +191,7 @@ test_expect_success '--tar: one tar of the flattened tree, equal to --flatten' '
 	test ! -s leftover
 '
 
-test_expect_success '--tar refuses a terminal-less mix-up: --tar with --flatten' '
+test_expect_success '--tar and --flatten together are a usage error' '
 	test_expect_code 2 ct-unpack --tar --flatten x "$awk" </dev/null >/dev/null 2>err &&
 	test_grep "do not go together" err
 '
@@ -235,6 +253,15 @@ test_expect_success 'kill -9 in the middle, then unpack again: completes, no hal
 	ls -A "$CT_ROOT/layers" >after &&
 	basename "$dir" >expect &&
 	test_cmp expect after &&
+	tree "$(sed -n 2p o)" >a && tree "$dir" >b && test_cmp b a
+'
+
+test_expect_success 'the umask does not leak into layers or flattened trees' '
+	CT_ROOT=$TEST_DIR/r-umask && mkdir -p "$CT_ROOT" &&
+	d=$(CT_ROOT=$CT_ROOT add_image "$fx") &&
+	(umask 077 && CT_ROOT=$CT_ROOT ct-unpack "$d" >o && ct-unpack --flatten f077 "$d" >/dev/null) &&
+	test "$(stat -c %a "$(sed -n 2p o)")" = 755 &&
+	test "$(stat -c %a f077)" = 755 &&
 	tree "$(sed -n 2p o)" >a && tree "$dir" >b && test_cmp b a
 '
 

@@ -105,6 +105,16 @@ test_expect_success 'a name in use is refused, naming the holder' '
 	test "$(ls "$CT_ROOT/containers" | grep -c .)" = 3
 '
 
+test_expect_success 'a ct-mount killed half-way does not keep its name' '
+	g=$CT_ROOT/containers/$(printf "%064d" 7) &&
+	mkdir -p "$g/rootfs" &&
+	printf "[container]\nid = %064d\nname = ghost\nrootfs = \n" 7 >"$g/ct.ini" &&
+	mount -t tmpfs ghost "$g/rootfs" &&
+	ct-mount --name ghost <lines >out &&
+	test_path_is_missing "$g" &&
+	test_grep -x "name = ghost" "$(cat out)/ct.ini"
+'
+
 test_expect_success 'invalid names and bad lines are usage errors' '
 	test_expect_code 2 ct-mount --name "-x" <lines 2>err &&
 	test_grep "invalid container name" err &&

@@ -149,4 +149,41 @@ test_expect_success '-v narrates the kernel-level steps' '
 	done
 '
 
+test_expect_success NETNS 'a network namespace given by path is joined' '
+	ns=$(test_netns join) &&
+	ip -n "$ns" link add ctdummy0 type veth peer name ctdummy1 &&
+	mkbundle n1 ".linux.namespaces = [.linux.namespaces[] | if .type == \"network\" then .path = \$p else . end]
+		| .process.args = [\"cat\", \"/proc/net/dev\"]" --arg p "/run/netns/$ns" &&
+	spawn run --bundle n1 "$(sid netns)" >out &&
+	test_grep "ctdummy0" out &&
+	! grep -q ctdummy0 /proc/net/dev
+'
+
+test_expect_success 'sysctls from the spec are written in the container' '
+	mkbundle s1 ".linux.sysctl = {\"net.ipv4.ip_unprivileged_port_start\": \"80\", \"kernel.shm_rmid_forced\": \"1\"}
+		| .process.args = [\"cat\", \"/proc/sys/net/ipv4/ip_unprivileged_port_start\", \"/proc/sys/kernel/shm_rmid_forced\"]" &&
+	spawn run --bundle s1 "$(sid sysctl)" >out &&
+	printf "80\n1\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a ct bundle: run by id from $CT_ROOT/containers, state.ini kept there' '
+	cid=0123456789abcdef$$ &&
+	c="$CT_ROOT/containers/$cid" &&
+	mkdir -p "$c" &&
+	mkbundle "$c" ".process.args = [\"sh\", \"-c\", \"exit 4\"]" &&
+	printf "[container]\nid = %s\n" "$cid" >"$c/ct.ini" &&
+	test_expect_code 4 spawn run "$cid" &&
+	test_grep -x "status = stopped" "$c/state.ini" &&
+	test_grep -x "exit_code = 4" "$c/state.ini" &&
+	test_grep "^finished = 20" "$c/state.ini"
+'
+
+test_expect_success 'oomScoreAdj is applied' '
+	mkbundle o1 ".process.oomScoreAdj = 500 | .process.args = [\"cat\", \"/proc/self/oom_score_adj\"]" &&
+	spawn run --bundle o1 "$(sid oom)" >out &&
+	echo 500 >expect &&
+	test_cmp expect out
+'
+
 test_done

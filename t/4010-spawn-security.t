@@ -126,14 +126,15 @@ test_expect_success USERNS 'a user namespace maps the ids as the spec says' '
 	mkbundle u1 ".linux.namespaces += [{\"type\": \"user\"}]
 		| .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]
 		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]
-		| .process.args = [\"sh\", \"-c\", \"cat /proc/self/uid_map /proc/self/gid_map; id -u; stat -c %u /bin/busybox; sleep 0.5\"]" &&
+		| .process.args = [\"sh\", \"-c\", \"cat /proc/self/uid_map /proc/self/gid_map; id -u; stat -c %u /bin/busybox; exec sleep 20\"]" &&
 	{ spawn run --bundle u1 "$(sid userns)" >out & } &&
-	for i in $(seq 50); do
+	for i in $(seq 200); do
 		pid=$(spawn state "$(sid userns)" 2>/dev/null | jq -r .pid) &&
-		[ -n "$pid" ] && [ "$pid" != 0 ] && break
+		[ -n "$pid" ] && [ "$pid" != 0 ] && [ "$(wc -l <out)" = 4 ] && break
 		sleep 0.05
 	done &&
 	host_uid=$(awk "/^Uid:/ { print \$2 }" /proc/$pid/status) &&
+	spawn kill "$(sid userns)" KILL &&
 	wait &&
 	test "$host_uid" = 200000 &&
 	tr -s " " <out >out2 &&

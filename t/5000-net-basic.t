@@ -23,6 +23,12 @@ mkctr() {
 # cx ID CMD...: run CMD in the container's network namespace
 cx() { cx_id=$1; shift; nsenter --net="$CT_ROOT/netns/$cx_id" "$@"; }
 
+test_expect_success 'setup: a foreign nftables table that must survive' '
+	printf "table inet other {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n\t\ttcp dport 9999 counter accept\n\t}\n}\n" >other.nft &&
+	hx nft -f other.nft &&
+	hx nft list table inet other >before
+'
+
 test_expect_success 'create makes a bridge with the gateway address and prints the name' '
 	net create front >out &&
 	echo front >expect && test_cmp expect out &&
@@ -178,7 +184,9 @@ test_expect_success 'after rm of every network nothing of ct is left in ip link 
 	test "$(wc -l <links)" = 1 &&
 	hx nft list ruleset >rules &&
 	! grep -q ctnet rules &&
-	! ls "$CT_ROOT"/networks/*.dns.pid 2>/dev/null
+	! ls "$CT_ROOT"/networks/*.dns.pid 2>/dev/null &&
+	hx nft list table inet other >after &&
+	test_cmp before after
 '
 
 test_done

@@ -88,7 +88,7 @@ test_expect_success 'a host port already published, or bound on the host, is ref
 	test_must_fail net attach --network pub -p 9090:80 "$CT_ROOT/containers/p3" 2>err &&
 	test_grep "9090/tcp: bind: Address.*in use; the port is taken on the host" err &&
 	test_path_is_missing "$CT_ROOT/netns/p3" &&
-	! grep -q "endpoint p3" "$CT_ROOT/networks/pub.ini"
+	! grep -qx "id = p3" "$CT_ROOT/networks/pub.ini"
 '
 
 test_expect_success 'a random host port (-p 80), a range, and -P from the exposedPorts annotation' '

@@ -89,19 +89,19 @@ test_expect_success 'kill -9 of a container, then prune frees its address, veth,
 	test_bg k2 nsenter --net="$CT_ROOT/netns/k2" sleep 1000 &&
 	printf "[state]\nstatus = running\npid = %s\n" $test_pid_k1 >"$CT_ROOT/containers/k1/state.ini" &&
 	printf "[state]\nstatus = running\npid = %s\n" $test_pid_k2 >"$CT_ROOT/containers/k2/state.ini" &&
-	k1ip=$(sed -n "/^\[endpoint k1\]/,/^$/s/^ip = //p" "$CT_ROOT/networks/fixed.ini") &&
-	veth=$(sed -n "/^\[endpoint k1\]/,/^$/s/^veth = //p" "$CT_ROOT/networks/fixed.ini") &&
+	k1ip=$(sed -n "/^id = k1$/,/^$/s/^ip = //p" "$CT_ROOT/networks/fixed.ini") &&
+	veth=$(sed -n "/^id = k1$/,/^$/s/^veth = //p" "$CT_ROOT/networks/fixed.ini") &&
 	hx nft list table ip ctnet >rules && test_grep "dport 8200" rules &&
 	kill -9 $test_pid_k1 && wait $test_pid_k1 2>/dev/null;
 	net prune >out &&
 	echo k1 >expect && test_cmp expect out &&
-	! grep -q "endpoint k1\]" "$CT_ROOT/networks/fixed.ini" &&
+	! grep -qx "id = k1" "$CT_ROOT/networks/fixed.ini" &&
 	! grep -qx "ip = $k1ip" "$CT_ROOT/networks/fixed.ini" &&
 	! hx ip link show "$veth" 2>/dev/null &&
 	hx nft list table ip ctnet >rules && ! test_grep "dport 8200" rules &&
 	test_path_is_missing "$CT_ROOT/netns/k1" &&
-	grep -q "endpoint k2\]" "$CT_ROOT/networks/fixed.ini" &&
-	grep -q "endpoint k3\]" "$CT_ROOT/networks/fixed.ini"
+	grep -qx "id = k2" "$CT_ROOT/networks/fixed.ini" &&
+	grep -qx "id = k3" "$CT_ROOT/networks/fixed.ini"
 '
 
 test_expect_success 'prune also reclaims containers whose bundle was removed' '

@@ -24,6 +24,7 @@
 #include "err.h"
 #include "file.h"
 #include "json.h"
+#include "lock.h"
 #include "overlay.h"
 #include "say.h"
 #include "spec.h"
@@ -231,7 +232,7 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 	json_t *spec = ct_spec_default();
 	char *upper = NULL, *work = NULL, *rootfs = NULL, *cfgpath = NULL;
 	const char *user = r->user;
-	int have_img = 0, mounted = 0, made = 0, rc = -1, unusable = 0;
+	int have_img = 0, mounted = 0, made = 0, rc = -1, unusable = 0, busyfd = -1;
 
 	if (r->image) {
 		if (ct_store_open(&store, root, 0, e) < 0 ||
@@ -253,7 +254,7 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 		goto out;
 
 	c->name = ct_xstrdup(r->name ? r->name : "");
-	if (ct_container_create(root, c, e) < 0)
+	if (ct_container_create(root, c, &busyfd, e) < 0)
 		goto out;
 	made = 1;
 	ct_say("mkdir %s", c->dir);
@@ -311,6 +312,8 @@ out:
 		else if (ct_rm_rf(c->dir, &ce) < 0)
 			ct_warn_err(&ce);
 	}
+	if (busyfd >= 0)
+		ct_unlock(busyfd);
 	free(upper);
 	free(work);
 	free(rootfs);

@@ -32,7 +32,7 @@ struct run_opts {
 	const char *console_socket;
 	const char *restart;
 	const char *log_file;
-	int detach, tty, rm, preserve_fds, keep;
+	int detach, tty, rm, preserve_fds, keep, init;
 };
 
 /* The bundle: --bundle, else a path argument, else $CT_ROOT/containers/ID,
@@ -197,6 +197,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		{ "no-new-keyring", no_argument, NULL, 'K' },
 		{ "no-subreaper", no_argument, NULL, 'S' },
 		{ "restart", required_argument, NULL, 'R' },
+		{ "init", no_argument, NULL, 'I' },
 		{ "log-file", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -224,6 +225,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		case 'P': o.preserve_fds = atoi(optarg); break;
 		case 'N': case 'K': case 'S': break;
 		case 'R': o.restart = optarg; break;
+		case 'I': o.init = 1; break;
 		case 'L': o.log_file = optarg; break;
 		case 'h':
 			printf("usage: ct-spawn %s [--bundle DIR] [--pid-file F] [--console-socket S] [-d] [-t] [--preserve-fds N] [ID|BUNDLE]\n",
@@ -280,6 +282,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		j.log_path = log;
 		j.state_ini_dir = is_ct_bundle(bundle) ? bundle : dir;
 		j.rm = o.rm;
+		j.init = o.init;
 		if (sup_parse_restart(o.restart, &j.policy, &e) < 0 || sup_start(&j, &e) < 0)
 			goto fail;
 		ct_say("supervised: pid %d, log %s", (int)j.pid, log);
@@ -303,6 +306,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	sp.preserve_fds = o.preserve_fds;
 	sp.cg = &cg;
 	sp.no_pdeathsig = fifo != NULL;
+	sp.init = o.init;
 	if (s.proc.terminal && fifo && !o.console_socket) {
 		ct_err(&e, 0, "a terminal for a detached or created container needs --console-socket");
 		goto fail;

@@ -151,6 +151,7 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 	sp.proc = &j->spec->proc;
 	sp.cg = j->cg;
 	sp.no_pdeathsig = 1;
+	sp.init = j->init;
 	if (ct_spawn_start(&sp, e) < 0) {
 		close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
 		return -1;

@@ -26,6 +26,7 @@ struct sup_job {
 	const char *log_path;
 	const char *state_ini_dir;
 	int rm;
+	int init;
 	int restarts;
 	long ooms;
 	pid_t pid;		/* out: the first container pid */

@@ -171,10 +171,13 @@ static int do_flatten(const struct ct_store *s, const struct ct_image *img,
 	struct ct_err e, e2;
 	int created = 0, fd, r;
 
-	if (mkdir(o->flatten, 0755) == 0)
+	if (mkdir(o->flatten, 0755) == 0) {
 		created = 1;
-	else if (errno != EEXIST)
+		if (chmod(o->flatten, 0755) < 0)   /* not the umask's choice */
+			ct_die("chmod %s:", o->flatten);
+	} else if (errno != EEXIST) {
 		ct_die("mkdir %s:", o->flatten);
+	}
 	fd = open(o->flatten, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		ct_die("open %s:", o->flatten);

@@ -2,6 +2,7 @@
 #include "container.h"
 #include "err.h"
 #include "file.h"
+#include "lock.h"
 #include "tap.h"
 
 #include <errno.h>
@@ -47,6 +48,7 @@ static void test_create_lookup(void)
 	struct ct_container c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, got;
 	struct ct_err e;
 	char prefix[8];
+	int busy;
 
 	if (!mkdtemp(root)) {
 		diag("mkdtemp: %s", strerror(errno));
@@ -58,20 +60,20 @@ static void test_create_lookup(void)
 	c1.name = strdup("web");
 	c1.image = strdup("sha256:" "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	c1.image_ref = strdup("docker.io/library/busybox:latest");
-	ok(ct_container_create(root, &c1, &e) == 0, "create web");
+	ok(ct_container_create(root, &c1, &busy, &e) == 0, "create web");
 	ok(ct_container_id_valid(c1.id) && c1.dir && strstr(c1.dir, c1.id), "id and dir");
 	ok(c1.created && strlen(c1.created) == 20 && c1.created[19] == 'Z', "created %s",
 	   c1.created ? c1.created : "(null)");
 
 	c2.name = strdup("web");
 	snprintf(prefix, sizeof(prefix), "%.7s", c1.id);
-	ok(ct_container_create(root, &c2, &e) < 0 && strstr(e.msg, "already in use") &&
+	ok(ct_container_create(root, &c2, &busy, &e) < 0 && strstr(e.msg, "already in use") &&
 	   strstr(e.msg, prefix),
 	   "the same name again is refused, naming the holder: %s", e.msg);
 	free(c2.name);
 	c2.name = strdup("db");
-	ok(ct_container_create(root, &c2, &e) == 0, "another name is fine");
-	ok(ct_container_create(root, &c3, &e) == 0, "no name is fine");
+	ok(ct_container_create(root, &c2, &busy, &e) == 0, "another name is fine");
+	ok(ct_container_create(root, &c3, &busy, &e) == 0, "no name is fine");
 	ok(c3.name == NULL || c3.name[0] == '\0', "and has none");
 
 	free(c1.rootfs);
@@ -101,7 +103,7 @@ static void test_create_lookup(void)
 		char pfx[5];
 		snprintf(pfx, sizeof(pfx), "%.4s", c1.id);
 		c4.name = strdup(pfx);
-		ok(ct_container_create(root, &c4, &e) == 0, "a container named %s", pfx);
+		ok(ct_container_create(root, &c4, &busy, &e) == 0, "a container named %s", pfx);
 		ok(ct_container_lookup(root, pfx, &got, &e) == 0 && !strcmp(got.id, c4.id),
 		   "a name beats an id prefix");
 		ct_container_free(&got);
@@ -115,6 +117,29 @@ static void test_create_lookup(void)
 		ok(ct_container_lookup(root, "0000", &got, &e) < 0, "is not a container");
 	}
 
+	/* a creator that died half-way does not keep its name */
+	{
+		struct ct_container s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
+		int b1, b2;
+		s1.name = strdup("stale");
+		ok(ct_container_create(root, &s1, &b1, &e) == 0, "a container being made");
+		s2.name = strdup("stale");
+		ok(ct_container_create(root, &s2, &b2, &e) < 0 && strstr(e.msg, "already in use"),
+		   "its name is taken while its creator lives");
+		ct_unlock(b1);	/* the creator dies without finishing */
+		ok(ct_container_create(root, &s2, &b2, &e) == 0, "then the name is free again");
+		ok(!ct_exists(s1.dir), "and the half-made container is gone");
+		ct_unlock(b2);
+		free(s2.rootfs);
+		s2.rootfs = strdup("copy");
+		ok(ct_container_save(&s2, &e) == 0, "finish it");
+		s3.name = strdup("stale");
+		ok(ct_container_create(root, &s3, &b2, &e) < 0, "a finished container keeps its name");
+		ct_container_free(&s1);
+		ct_container_free(&s2);
+		ct_container_free(&s3);
+	}
+
 	/* names are taken under a lock: racing creators, one winner */
 	{
 		int wins = 0, status;
@@ -123,7 +148,11 @@ static void test_create_lookup(void)
 				struct ct_container r = { 0 };
 				struct ct_err re;
 				r.name = strdup("race");
-				_exit(ct_container_create(root, &r, &re) == 0 ? 0 : 1);
+				if (ct_container_create(root, &r, &busy, &re) < 0)
+					_exit(1);
+				free(r.rootfs);
+				r.rootfs = strdup("overlay");	/* complete, as ct-mount does */
+				_exit(ct_container_save(&r, &re) == 0 ? 0 : 2);
 			}
 		}
 		for (int i = 0; i < 4; i++)
