@@ -217,6 +217,52 @@ void ct_table_free(struct ct_table *t)
 	memset(t, 0, sizeof *t);
 }
 
+char *ct_fmt_template(const char *tmpl, const char *(*lookup)(const char *field, void *ctx),
+		      void *ctx, int *table, struct ct_err *e)
+{
+	struct ct_buf b = CT_BUF_INIT;
+	const char *p = tmpl;
+
+	*table = 0;
+	if (ct_has_prefix(p, "table ")) {
+		*table = 1;
+		p += 6;
+	}
+	while (*p) {
+		if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
+			ct_buf_putc(&b, p[1] == 't' ? '\t' : '\n');
+			p += 2;
+		} else if (p[0] == '{' && p[1] == '{') {
+			const char *end = strstr(p, "}}"), *a, *z, *v;
+			char *field;
+
+			if (!end) {
+				ct_buf_free(&b);
+				ct_err(e, 0, "format \"%s\": unclosed {{", tmpl);
+				return NULL;
+			}
+			for (a = p + 2; *a == ' '; a++)
+				;
+			for (z = end; z > a && z[-1] == ' '; z--)
+				;
+			field = ct_xstrndup(a, (size_t)(z - a));
+			v = field[0] == '.' ? lookup(field + 1, ctx) : NULL;
+			if (!v) {
+				ct_err(e, 0, "format \"%s\": unknown field \"%s\"", tmpl, field);
+				free(field);
+				ct_buf_free(&b);
+				return NULL;
+			}
+			ct_buf_puts(&b, v);
+			free(field);
+			p = end + 2;
+		} else {
+			ct_buf_putc(&b, *p++);
+		}
+	}
+	return b.data ? ct_buf_detach(&b) : ct_xstrdup("");
+}
+
 static json_t *str_array(const char *const *v, size_t n)
 {
 	json_t *a = json_array();

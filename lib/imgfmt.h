@@ -51,6 +51,14 @@ void ct_table_add(struct ct_table *t, const char *const *row);
 void ct_table_print(const struct ct_table *t, FILE *out);
 void ct_table_free(struct ct_table *t);
 
+/* Docker's --format templates, the subset scripts use: "{{.Field}}" is
+ * replaced by lookup(field), "\t" and "\n" are escapes, and a leading
+ * "table " asks for a header row and aligned columns (*table set; the
+ * caller prints through ct_table). Any other "{{…}}" is an error naming
+ * it. lookup returns NULL for an unknown field. Result allocated. */
+char *ct_fmt_template(const char *tmpl, const char *(*lookup)(const char *field, void *ctx),
+		      void *ctx, int *table, struct ct_err *e);
+
 /* The `docker image inspect` object for one image: Id, RepoTags,
  * RepoDigests, Parent, Comment, Created, Author, Config, Architecture,
  * Variant (when set), Os, Size, RootFS {Type, Layers}. tags and digests

@@ -69,6 +69,20 @@ test_expect_success 'ls -f dangling=true|false' '
 	test_grep "dangling=true|false" err
 '
 
+test_expect_success 'ls --format: Go-style templates, table templates, json' '
+	ct-image ls --format "{{.Repository}}:{{.Tag}}" >out &&
+	printf "%s\n" "<none>:<none>" localhost:5000/app/web:1.0 busybox:latest >expect &&
+	test_cmp expect out &&
+	ct-image ls --format "table {{.ID}}\t{{.Repository}}" >out &&
+	sed -n 1p out | grep -q "^IMAGE ID       REPOSITORY$" &&
+	sed -n 4p out | grep -q "^$(echo ${bb_id#sha256:} | cut -c1-12)   busybox$" &&
+	ct-image ls --format json >out &&
+	test "$(sed -n 3p out | jq -r "[.Repository, .Tag, .Digest, .CreatedAt] | join(\" \")")" = \
+		"busybox latest $bb 1970-01-01 00:00:00 +0000 UTC" &&
+	test_expect_code 2 ct-image ls --format "{{.Nope}}" 2>err &&
+	test_grep "unknown field" err
+'
+
 test_expect_success 'VERB --help prints the synopsis and exits 0' '
 	ct-image ls --help >out &&
 	test_grep "^usage: ct-image ls " out &&

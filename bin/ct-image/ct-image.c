@@ -53,7 +53,8 @@ struct verb {
 
 static const struct verb verbs[] = {
 	{ "ls", "list", "images", 0, img_cmd_ls,
-	  "ls [-q] [--digests] [--no-trunc] [-f dangling=true|false] [REPO[:TAG]]" },
+	  "ls [-q] [--digests] [--no-trunc] [-f dangling=true|false]\n"
+	  "          [--format F] [REPO[:TAG]]" },
 	{ "inspect", NULL, NULL, 0, img_cmd_inspect, "inspect [--platform OS/ARCH] IMAGE..." },
 	{ "history", NULL, NULL, 0, img_cmd_history,
 	  "history [--no-trunc] [-q] [--platform OS/ARCH] IMAGE" },

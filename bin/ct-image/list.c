@@ -97,21 +97,121 @@ static int name_matches(const char *name, const struct ct_ref *want, int want_ta
 	return !want_tag || !strcmp(r.tag, want->tag);
 }
 
-static void add_row(struct ct_table *t, int digests, const char *repo, const char *tag,
+/* The columns of a listed row, all kept; what is shown is chosen later. */
+enum { COL_REPO, COL_TAG, COL_DIGEST, COL_ID, COL_SINCE, COL_CREATED_AT, COL_SIZE, NCOLS };
+
+static const char *const col_field[NCOLS] = {
+	"Repository", "Tag", "Digest", "ID", "CreatedSince", "CreatedAt", "Size",
+};
+static const char *const col_header[NCOLS] = {
+	"REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "CREATED AT", "SIZE",
+};
+
+static void add_row(struct ct_table *t, const char *repo, const char *tag,
 		    const struct shown *sh, int no_trunc)
 {
-	char id[CT_DIGEST_STR_MAX], since[80], size[32];
-	const char *row[6];
-	size_t i = 0;
+	char id[CT_DIGEST_STR_MAX], since[80], size[32], at[64];
+	const char *row[NCOLS];
 
-	row[i++] = repo;
-	row[i++] = tag;
-	if (digests)
-		row[i++] = sh->top.str;
-	row[i++] = short_id(sh->id, no_trunc, id, sizeof id);
-	row[i++] = created_since(sh->created, since, sizeof since);
-	row[i++] = ct_fmt_size(sh->size, size, sizeof size);
+	row[COL_REPO] = repo;
+	row[COL_TAG] = tag;
+	row[COL_DIGEST] = sh->top.str;
+	row[COL_ID] = short_id(sh->id, no_trunc, id, sizeof id);
+	row[COL_SINCE] = created_since(sh->created, since, sizeof since);
+	if (sh->created < 0) {
+		snprintf(at, sizeof at, "N/A");
+	} else {
+		/* Go's time.String() of a UTC time, as docker prints CreatedAt */
+		time_t tt = (time_t)sh->created;
+		struct tm tm;
+
+		gmtime_r(&tt, &tm);
+		strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+	}
+	row[COL_CREATED_AT] = at;
+	row[COL_SIZE] = ct_fmt_size(sh->size, size, sizeof size);
 	ct_table_add(t, row);
+}
+
+struct row_ctx {
+	const char *const *cells;   /* NULL: the header */
+};
+
+static const char *row_lookup(const char *field, void *arg)
+{
+	const struct row_ctx *rc = arg;
+
+	for (int c = 0; c < NCOLS; c++)
+		if (!strcmp(field, col_field[c]))
+			return rc->cells ? rc->cells[c] : col_header[c];
+	return NULL;
+}
+
+/* --format: "json" (one object per line) or a Go-style template. */
+static void print_format(const struct ct_table *rows, const char *format)
+{
+	struct ct_err e;
+	struct ct_table out;
+	int table;
+	char *line;
+
+	if (!strcmp(format, "json")) {
+		for (size_t r = 0; r < rows->nrows; r++) {
+			json_t *o = json_object();
+			char *text;
+
+			for (int c = 0; c < NCOLS; c++)
+				json_object_set_new(o, col_field[c],
+						    json_string(rows->cells[r * NCOLS + c]));
+			text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+			puts(text);
+			free(text);
+			json_decref(o);
+		}
+		return;
+	}
+	line = ct_fmt_template(format, row_lookup, &(struct row_ctx){ NULL }, &table, &e);
+	if (!line)
+		ct_die_usage("--format: %s", e.msg + strlen("format "));
+	if (!table) {
+		free(line);
+		for (size_t r = 0; r < rows->nrows; r++) {
+			line = ct_fmt_template(format, row_lookup,
+					       &(struct row_ctx){ (const char *const *)&rows->cells[r * NCOLS] },
+					       &table, &e);
+			puts(line);
+			free(line);
+		}
+		return;
+	}
+	/* a table: the template's tab-separated cells, aligned */
+	{
+		size_t ncols = 1;
+		const char **cells;
+
+		for (const char *p = line; *p; p++)
+			ncols += *p == '\t';
+		ct_table_init(&out, ncols);
+		cells = ct_xcalloc(ncols, sizeof(const char *));
+		for (size_t r = 0; r <= rows->nrows; r++) {
+			char *l = r == 0 ? line : ct_fmt_template(format, row_lookup,
+				&(struct row_ctx){ (const char *const *)&rows->cells[(r - 1) * NCOLS] },
+				&table, &e);
+			char *p = l;
+
+			for (size_t c = 0; c < ncols; c++) {
+				cells[c] = p ? p : "";
+				p = p ? strchr(p, '\t') : NULL;
+				if (p)
+					*p++ = '\0';
+			}
+			ct_table_add(&out, cells);
+			free(l);
+		}
+		free(cells);
+		ct_table_print(&out, stdout);
+		ct_table_free(&out);
+	}
 }
 
 int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
@@ -122,10 +222,12 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 		{ "digests", no_argument, NULL, 'D' },
 		{ "no-trunc", no_argument, NULL, 'T' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, quiet = 0, digests = 0, no_trunc = 0, want_tag = 0, dangling = -1;
+	const char *format = NULL;
 	struct ct_ref want;
 	struct img_index ix = { 0 };
 	struct shown *shown;
@@ -149,12 +251,13 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 		case 'a': break;	/* no intermediate images in ct: all are shown */
 		case 'D': digests = 1; break;
 		case 'T': no_trunc = 1; break;
+		case 'F': format = optarg; break;
 		case 'v': ct_set_verbose(ct_verbose() + 1); break;
-		default: ct_die_usage("usage: ct-image ls [-q] [--digests] [--no-trunc] [-f dangling=BOOL] [REPO[:TAG]]");
+		default: ct_die_usage("usage: ct-image ls [-q] [--digests] [--no-trunc] [-f dangling=BOOL] [--format F] [REPO[:TAG]]");
 		}
 	}
 	if (argc - optind > 1)
-		ct_die_usage("usage: ct-image ls [-q] [--digests] [--no-trunc] [-f dangling=BOOL] [REPO[:TAG]]");
+		ct_die_usage("usage: ct-image ls [-q] [--digests] [--no-trunc] [-f dangling=BOOL] [--format F] [REPO[:TAG]]");
 	if (optind < argc) {
 		const char *slash;
 
@@ -179,13 +282,7 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 	}
 	qsort(shown, nshown, sizeof *shown, by_created_desc);
 
-	ct_table_init(&t, digests ? 6 : 5);
-	if (digests)
-		ct_table_add(&t, (const char *[]){ "REPOSITORY", "TAG", "DIGEST", "IMAGE ID",
-						   "CREATED", "SIZE" });
-	else
-		ct_table_add(&t, (const char *[]){ "REPOSITORY", "TAG", "IMAGE ID", "CREATED",
-						   "SIZE" });
+	ct_table_init(&t, NCOLS);
 	for (size_t i = 0; i < nshown; i++) {
 		const struct img_entry **tags = ct_xcalloc(ix.n + 1, sizeof(const struct img_entry *));
 		size_t ntags = 0;
@@ -205,20 +302,38 @@ int img_cmd_ls(const struct ct_store *s, int argc, char **argv)
 			char repo[CT_REF_STR_MAX], tag[CT_REF_TAG_MAX + 8];
 
 			img_split_name(tags[j]->name, repo, sizeof repo, tag, sizeof tag);
-			add_row(&t, digests, repo, tag, &shown[i], no_trunc);
+			add_row(&t, repo, tag, &shown[i], no_trunc);
 		}
 		if (!any_tag && !filter && dangling != 0)	/* dangling */
-			add_row(&t, digests, "<none>", "<none>", &shown[i], no_trunc);
+			add_row(&t, "<none>", "<none>", &shown[i], no_trunc);
 		free(tags);
 	}
 	if (quiet) {
 		/* the IMAGE ID column alone, one line per row as docker -q */
-		size_t col = digests ? 3 : 2;
-
-		for (size_t r = 1; r < t.nrows; r++)
-			puts(t.cells[r * t.ncols + col]);
+		for (size_t r = 0; r < t.nrows; r++)
+			puts(t.cells[r * NCOLS + COL_ID]);
+	} else if (format) {
+		print_format(&t, format);
 	} else {
-		ct_table_print(&t, stdout);
+		static const int plain[] = { COL_REPO, COL_TAG, COL_ID, COL_SINCE, COL_SIZE };
+		static const int with_digest[] = { COL_REPO, COL_TAG, COL_DIGEST, COL_ID,
+						   COL_SINCE, COL_SIZE };
+		const int *cols = digests ? with_digest : plain;
+		size_t n = digests ? 6 : 5;
+		struct ct_table show;
+		const char *cells[NCOLS];
+
+		ct_table_init(&show, n);
+		for (size_t k = 0; k < n; k++)
+			cells[k] = col_header[cols[k]];
+		ct_table_add(&show, cells);
+		for (size_t r = 0; r < t.nrows; r++) {
+			for (size_t k = 0; k < n; k++)
+				cells[k] = t.cells[r * NCOLS + cols[k]];
+			ct_table_add(&show, cells);
+		}
+		ct_table_print(&show, stdout);
+		ct_table_free(&show);
 	}
 	ct_table_free(&t);
 	for (size_t i = 0; i < nshown; i++)

@@ -108,6 +108,28 @@ static void test_inspect(void)
 	json_decref(img.config);
 }
 
+static const char *fields(const char *f, void *ctx)
+{
+	(void)ctx;
+	if (!strcmp(f, "Repository"))
+		return "busybox";
+	if (!strcmp(f, "Tag"))
+		return "latest";
+	return NULL;
+}
+
+static void template_is(const char *tmpl, const char *want, int want_table)
+{
+	struct ct_err e = { 0 };
+	int table = -1;
+	char *got = ct_fmt_template(tmpl, fields, NULL, &table, &e);
+
+	is_str(got ? got : e.msg, want, "template \"%s\"", tmpl);
+	if (got)
+		is_int(table, want_table, "template \"%s\": table %d", tmpl, want_table);
+	free(got);
+}
+
 int main(void)
 {
 	char buf[64];
@@ -157,6 +179,14 @@ int main(void)
 	ellipsis_is("abcdef", 6, "abcdef");
 	ellipsis_is("abcdefg", 6, "abcde\xe2\x80\xa6");
 	ellipsis_is("\xc3\xa4\xc3\xb6\xc3\xbc\xc3\xa4", 3, "\xc3\xa4\xc3\xb6\xe2\x80\xa6");
+
+	template_is("{{.Repository}}:{{.Tag}}", "busybox:latest", 0);
+	template_is("{{ .Repository }}\\t{{.Tag}}\\n", "busybox\tlatest\n", 0);
+	template_is("table {{.Repository}}\\t{{.Tag}}", "busybox\tlatest", 1);
+	template_is("plain text", "plain text", 0);
+	template_is("{{.Nope}}", "format \"{{.Nope}}\": unknown field \".Nope\"", 0);
+	template_is("{{json .}}", "format \"{{json .}}\": unknown field \"json .\"", 0);
+	template_is("{{.Tag", "format \"{{.Tag\": unclosed {{", 0);
 
 	test_table();
 	test_inspect();
