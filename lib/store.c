@@ -455,6 +455,49 @@ int ct_store_untag(const struct ct_store *s, const char *name, struct ct_err *e)
 	return rc;
 }
 
+int ct_store_drop_digest(const struct ct_store *s, const struct ct_digest *d,
+			 int untagged_only, struct ct_err *e)
+{
+	char *lockpath = ct_xasprintf("%s/.lock", s->dir);
+	char *path = ct_xasprintf("%s/index.json", s->dir);
+	json_t *index = NULL, *list, *keep, *m;
+	int fd, dropped = 0, rc = -1;
+	size_t i;
+
+	fd = ct_lock(lockpath, CT_LOCK_EXCLUSIVE, 0, e);
+	if (fd < 0)
+		goto out;
+	index = ct_json_load_file(path, CT_MANIFEST_MAX, e);
+	if (!index)
+		goto out;
+	list = json_object_get(index, "manifests");
+	keep = json_array();
+	json_array_foreach(list, i, m) {
+		const char *dg = ct_json_str(m, "digest");
+		int tagged = ct_json_str(json_object_get(m, "annotations"), CT_ANNOT_REF_NAME) != NULL;
+
+		if (dg && !strcmp(dg, d->str) && !(untagged_only && tagged))
+			dropped++;
+		else
+			json_array_append(keep, m);
+	}
+	json_object_set_new(index, "manifests", keep);
+	if (dropped) {
+		ct_say("rewrite %s without %d entr%s of %s", path, dropped,
+		       dropped == 1 ? "y" : "ies", d->str);
+		if (ct_json_write_file(path, index, JSON_INDENT(2), 0644, e) < 0)
+			goto out;
+	}
+	rc = dropped;
+out:
+	json_decref(index);
+	if (fd >= 0)
+		ct_unlock(fd);
+	free(lockpath);
+	free(path);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- platforms */
 
 const char *ct_host_platform(void)

@@ -117,6 +117,12 @@ int ct_store_tag(const struct ct_store *s, const char *name, const char *media_t
 /* Remove the tag; a name that is not there is an error naming it. */
 int ct_store_untag(const struct ct_store *s, const char *name, struct ct_err *e);
 
+/* Remove every index.json entry pointing at digest d (with untagged_only,
+ * only entries without a name). Returns how many were removed, or -1.
+ * Blobs stay: ct-image gc removes what nothing refers to. */
+int ct_store_drop_digest(const struct ct_store *s, const struct ct_digest *d,
+			 int untagged_only, struct ct_err *e);
+
 /* What the user typed → the top-level descriptor in index.json: a reference
  * ("alpine", "localhost:5000/x:1", "x@sha256:…"), a digest, or a unique
  * prefix (at least 4 hex digits, "sha256:" optional) of a manifest digest

@@ -31,12 +31,6 @@ const struct img_entry *img_index_find(const struct img_index *ix, const struct 
  * docker.io/library/busybox:latest), or NULL. */
 const struct img_entry *img_index_find_tag(const struct img_index *ix, const char *what);
 
-/* Remove index.json entries with digest d: all of them (untagged_only 0)
- * or only the untagged ones. Under images/.lock, atomically. Returns the
- * number removed, or -1. */
-int img_index_drop(const struct ct_store *s, const struct ct_digest *d, int untagged_only,
-		   struct ct_err *e);
-
 /* "docker.io/library/busybox:latest" → repo "busybox", tag "latest". A
  * name that is no valid reference is shown as is, with tag "<none>". */
 void img_split_name(const char *name, char *repo, size_t rn, char *tag, size_t tn);

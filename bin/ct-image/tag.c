@@ -121,7 +121,7 @@ static int delete_image(const struct ct_store *s, const struct img_index *ix,
 			img_familiar(ix->v[i].name, fam, sizeof fam);
 			printf("Untagged: %s\n", fam);
 		}
-	if (img_index_drop(s, top, 0, e) < 0) {
+	if (ct_store_drop_digest(s, top, 0, e) < 0) {
 		free(content);
 		return -1;
 	}
@@ -291,7 +291,7 @@ int img_cmd_prune(const struct ct_store *s, int argc, char **argv)
 				img_familiar(ix.v[j].name, fam, sizeof fam);
 				printf("untagged: %s\n", fam);
 			}
-		if (img_index_drop(s, &gone[i], !all, &e) < 0)
+		if (ct_store_drop_digest(s, &gone[i], !all, &e) < 0)
 			ct_die_err(&e);
 		printf("deleted: %s\n", id);
 	}
