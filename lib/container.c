@@ -2,6 +2,7 @@
 #include "container.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
@@ -267,6 +268,67 @@ static int match_name(const struct ct_container *c, void *arg)
 	return 0;
 }
 
+/* Words for generated names, "adjective_noun" as Docker makes them (ct's
+ * own lists: moods and trees). */
+static const char *const name_adj[] = {
+	"agile", "bold", "brave", "bright", "calm", "clever", "cosy", "curious",
+	"eager", "fancy", "gentle", "happy", "jolly", "keen", "kind", "lively",
+	"lucid", "merry", "modest", "nimble", "patient", "proud", "quiet", "quick",
+	"serene", "sharp", "shy", "steady", "sunny", "swift", "tidy", "witty",
+};
+static const char *const name_noun[] = {
+	"acacia", "alder", "aspen", "baobab", "beech", "birch", "cedar", "cherry",
+	"chestnut", "cypress", "elder", "elm", "fig", "fir", "ginkgo", "hazel",
+	"hawthorn", "hemlock", "holly", "juniper", "larch", "laurel", "linden",
+	"magnolia", "maple", "oak", "olive", "palm", "pine", "poplar", "rowan",
+	"sequoia", "spruce", "sycamore", "walnut", "willow", "yew",
+};
+
+static uint32_t random_u32(void)
+{
+	uint32_t v = 0;
+
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+		v = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+	return v;
+}
+
+/* A name no container of root has; called under containers/.lock (or,
+ * for ct_container_generate_name, as a suggestion only). */
+static char *free_name(const char *root, struct ct_err *e)
+{
+	for (unsigned tries = 0; tries < 64; tries++) {
+		uint32_t r = random_u32();
+		struct name_search ns;
+		char *name;
+		int found;
+
+		name = ct_xasprintf("%s_%s", name_adj[r % (sizeof(name_adj) / sizeof(*name_adj))],
+				    name_noun[(r >> 8) % (sizeof(name_noun) / sizeof(*name_noun))]);
+		if (tries >= 8) {	/* crowded: add a number, as Docker does */
+			char *n2 = ct_xasprintf("%s%u", name, (r >> 16) % 1000);
+			free(name);
+			name = n2;
+		}
+		ns.name = name;
+		found = visit_all(root, match_name, &ns, e);
+		if (found < 0) {
+			free(name);
+			return NULL;
+		}
+		if (!found)
+			return name;
+		free(name);
+	}
+	ct_err(e, 0, "could not find a free container name in 64 tries");
+	return NULL;
+}
+
+char *ct_container_generate_name(const char *root, struct ct_err *e)
+{
+	return free_name(root, e);
+}
+
 int ct_container_create(const char *root, struct ct_container *c, int *busyfd,
 			struct ct_err *e)
 {
@@ -295,6 +357,10 @@ int ct_container_create(const char *root, struct ct_container *c, int *busyfd,
 			ct_err_hint(e, "remove that container or choose another name");
 			goto out;
 		}
+	} else {
+		free(c->name);
+		if (!(c->name = free_name(root, e)))
+			goto out;
 	}
 	for (int tries = 0;; tries++) {
 		if (ct_container_new_id(c->id, e) < 0)

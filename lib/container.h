@@ -8,7 +8,7 @@
  *
  *     [container]
  *     id = <64 hex>
- *     name = NAME              (may be empty)
+ *     name = NAME              (generated when not given: "swift_maple")
  *     image = sha256:<manifest digest as index.json has it>   (or empty)
  *     image_ref = docker.io/library/x:tag                      (or empty)
  *     created = 2026-11-23T12:00:00Z
@@ -54,8 +54,12 @@ int ct_container_name_check(const char *name, struct ct_err *e);
 /* ROOT/containers, allocated. */
 char *ct_containers_dir(const char *root);
 
+/* A Docker-style name ("swift_maple") that no container of root has now. */
+char *ct_container_generate_name(const char *root, struct ct_err *e);
+
 /* Create ROOT/containers/<new id>/ holding ct.ini for c (whose name, image,
- * image_ref may be set; NULL means empty; rootfs stays "" until the caller
+ * image_ref may be set; NULL means empty, and an empty name gets a generated
+ * one; rootfs stays "" until the caller
  * saves it). Fills c->id, c->dir, c->created, and *busyfd: an flock on
  * <id>/.creating that the caller holds (ct_unlock) until the container is
  * complete. The name is checked and taken under containers/.lock: a name in

@@ -90,7 +90,10 @@ test_expect_success 'a second container from the same layers sees the original' 
 	test "$(cat "$B2/rootfs/awkward/modified")" = v2 &&
 	test_path_is_missing "$B2/rootfs/etc/newfile" &&
 	same_tree "$B2/rootfs" umo/rootfs &&
-	test_grep -x "name = " "$B2/ct.ini"
+	test_grep -xE "name = [a-z]+_[a-z]+[0-9]*" "$B2/ct.ini" &&
+	ct-mount --generate-name >gen &&
+	grep -xE "[a-z]+_[a-z]+[0-9]*" gen &&
+	! grep -qx "name = $(cat gen)" "$CT_ROOT"/containers/*/ct.ini
 '
 
 test_expect_success 'layer dirs as arguments work as stdin does' '

@@ -126,20 +126,20 @@ else
 	test_skip "seccomp: ct's default profile runs under runc" "no share/seccomp/default.json in this tree"
 fi
 
-if timeout 30 crun --version >/dev/null 2>&1; then
-	B8=$(ct-mount -- true <lines)
-	if timeout 60 crun --root "$TEST_DIR/crun" run -b "$B8" "ct-test-3010-crun-$$" </dev/null >crun.out 2>&1; then
-		test_cleanup 'crun --root "$TEST_DIR/crun" delete -f "ct-test-3010-crun2-$$"'
-		test_expect_success 'crun runs the bundle too' '
-			timeout 60 crun --root "$TEST_DIR/crun" run -b "$B2" "ct-test-3010-crun2-$$" </dev/null >run.out 2>&1 &&
-			printf "FOO=opt BAR=from-host\n/tmp\n65534\n65534\nbox\n" >expect &&
-			test_cmp expect run.out
-		'
-	else
-		test_skip 'crun runs the bundle too' "crun cannot run containers here: $(head -n1 crun.out)"
-	fi
-else
+# crun refuses this hybrid cgroup layout unless hugetlb has a v1 hierarchy
+# (NOTES.md); another test may mount one for a while. One run decides: a
+# failure that names cgroups is this machine, anything else is a failure.
+if ! timeout 30 crun --version >/dev/null 2>&1; then
 	test_skip 'crun runs the bundle too' 'no crun'
+elif timeout 60 crun --root "$TEST_DIR/crun" run -b "$B2" "ct-test-3010-crun-$$" \
+		</dev/null >crun.out 2>&1 || ! grep -qi cgroup crun.out; then
+	test_cleanup 'crun --root "$TEST_DIR/crun" delete -f "ct-test-3010-crun-$$"'
+	test_expect_success 'crun runs the bundle too' '
+		printf "FOO=opt BAR=from-host\n/tmp\n65534\n65534\nbox\n" >expect &&
+		test_cmp expect crun.out
+	'
+else
+	test_skip 'crun runs the bundle too' "crun cannot run containers here: $(head -n1 crun.out)"
 fi
 
 test_done

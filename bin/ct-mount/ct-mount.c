@@ -40,7 +40,7 @@ static const char usage[] =
 	"containers/<id>/ with upper/, work/, rootfs/ (overlayfs mounted on it),\n"
 	"config.json (OCI runtime spec) and ct.ini. Prints the bundle directory.\n"
 	"\n"
-	"  -n, --name NAME        a unique name for the container\n"
+	"  -n, --name NAME        a unique name (default: generated, swift_maple)\n"
 	"  -e, --env KEY=VAL      set an environment variable (KEY alone: take\n"
 	"                         its value from here); repeatable\n"
 	"  -w, --workdir DIR      working directory inside the container\n"
@@ -55,6 +55,7 @@ static const char usage[] =
 	"      --rm               with --umount: also remove its directory\n"
 	"      --remount          mount it again (after a reboot); prints the bundle\n"
 	"      --diff             write its changes (upper/) as an OCI layer tar\n"
+	"      --generate-name    print a free container name\n"
 	"  -v, --verbose          tell each kernel-level step on stderr (-vv more)\n"
 	"      --version          print the version\n"
 	"  -h, --help             this text\n"
@@ -62,7 +63,7 @@ static const char usage[] =
 	"Exit status: 0 done, 1 failure, 2 usage error. See ct-mount(1).\n";
 
 enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIFF, OPT_REMOUNT,
-       OPT_VERSION, OPT_SECCOMP };
+       OPT_VERSION, OPT_SECCOMP, OPT_GENNAME };
 
 static const struct option long_opts[] = {
 	{ "name", required_argument, NULL, 'n' },
@@ -77,6 +78,7 @@ static const struct option long_opts[] = {
 	{ "rm", no_argument, NULL, OPT_RM },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "remount", no_argument, NULL, OPT_REMOUNT },
+	{ "generate-name", no_argument, NULL, OPT_GENNAME },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
@@ -452,7 +454,7 @@ int ct_mount_main(int argc, char **argv)
 	struct mount_req r = { 0 };
 	struct ct_container c = { 0 };
 	struct ct_err e;
-	int umount = 0, diff = 0, remount = 0;
+	int umount = 0, diff = 0, remount = 0, genname = 0;
 	int rm = 0, verbose = 0, opt, nopts = argc;
 	char *root;
 
@@ -481,6 +483,7 @@ int ct_mount_main(int argc, char **argv)
 		case OPT_RM: rm = 1; break;
 		case OPT_DIFF: diff = 1; break;
 		case OPT_REMOUNT: remount = 1; break;
+		case OPT_GENNAME: genname = 1; break;
 		case 'v': verbose++; break;
 		case OPT_VERSION: printf("ct-mount %s\n", CT_VERSION); return 0;
 		case 'h': fputs(usage, stdout); return 0;
@@ -495,6 +498,15 @@ int ct_mount_main(int argc, char **argv)
 	if (r.name && ct_container_name_check(r.name, &e) < 0)
 		ct_die_usage("%s", e.msg);
 	root = state_root();
+	if (genname) {
+		char *name = ct_container_generate_name(root, &e);
+		if (!name)
+			ct_die_err(&e);
+		printf("%s\n", name);
+		free(name);
+		free(root);
+		return fflush(stdout) == 0 ? 0 : CT_EXIT_FAIL;
+	}
 	if (umount || diff || remount) {
 		if (optind + 1 != nopts || r.spec.args)
 			ct_die_usage("%s takes one container id or name",

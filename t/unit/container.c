@@ -74,7 +74,8 @@ static void test_create_lookup(void)
 	c2.name = strdup("db");
 	ok(ct_container_create(root, &c2, &busy, &e) == 0, "another name is fine");
 	ok(ct_container_create(root, &c3, &busy, &e) == 0, "no name is fine");
-	ok(c3.name == NULL || c3.name[0] == '\0', "and has none");
+	ok(c3.name && strchr(c3.name, '_') && ct_container_name_check(c3.name, &e) == 0,
+	   "and gets a generated name (%s)", c3.name ? c3.name : "(null)");
 
 	free(c1.rootfs);
 	c1.rootfs = strdup("overlay");
