@@ -7,8 +7,10 @@
  * once; other types for a member name get an empty NOERROR answer (no
  * IPv6 here); unknown single-label names and names under "<network>."
  * get NXDOMAIN; everything else is forwarded to the host's resolvers (the
- * nameservers of /etc/resolv.conf, loopback stubs replaced by
- * /run/systemd/resolve/resolv.conf). It exits when its network file goes. */
+ * nameservers of /etc/resolv.conf, or of ct.conf's [network] resolv_conf,
+ * loopback stubs replaced by /run/systemd/resolve/resolv.conf), without
+ * waiting: each forwarded query has its own socket, 2 s per upstream, then
+ * SERVFAIL. It exits when its network file goes. */
 #ifndef CT_DNS_H
 #define CT_DNS_H
 

@@ -90,6 +90,20 @@ test_expect_success 'connect to a second network adds eth1; names resolve there 
 	net disconnect other client
 '
 
+test_expect_success 'other names are forwarded to the host resolvers; no answer: SERVFAIL' '
+	echo "nameserver 10.78.0.1" >upstream.conf &&
+	printf "[network]\nresolv_conf = %s\n" "$TEST_DIR/upstream.conf" >"$CT_CONFIG" &&
+	net create fwd >/dev/null &&
+	mkctr f1 &&
+	net attach --network fwd "$CT_ROOT/containers/f1" >/dev/null &&
+	: >"$CT_CONFIG" &&
+	cx f1 timeout 10 busybox nslookup web.app 10.78.2.1 >out &&
+	test_grep "^Address: 10.78.0.2$" out &&
+	test_must_fail cx f1 timeout 10 busybox nslookup nowhere.example 10.78.2.1 >out 2>&1 &&
+	test_grep "SERVFAIL" out &&
+	net detach f1 && net rm fwd >/dev/null
+'
+
 test_expect_success 'containers on different networks cannot reach each other' '
 	cx b1 ip -o addr show dev eth0 >addr && test_grep "inet 10.78.1.2/24" addr &&
 	cping a2 10.78.1.1 &&
