@@ -163,6 +163,7 @@ size_t ct_dns_upstreams(const char *resolv, uint32_t *v, size_t max)
 struct member {
 	char *name;
 	uint32_t ip;
+	char *state;	/* BUNDLE/state.ini: a stopped container has no name */
 };
 
 struct table {
@@ -170,6 +171,7 @@ struct table {
 	size_t n;
 	char *cur_id;
 	uint32_t cur_ip;
+	char *cur_bundle;
 	char **names;
 	size_t nnames;
 };
@@ -178,6 +180,8 @@ static void table_add(struct table *t, const char *name, uint32_t ip)
 {
 	t->m = ct_xrealloc(t->m, (t->n + 1) * sizeof *t->m);
 	t->m[t->n].name = ct_xstrdup(name);
+	t->m[t->n].state = t->cur_bundle && *t->cur_bundle ?
+		ct_xasprintf("%s/state.ini", t->cur_bundle) : NULL;
 	for (char *p = t->m[t->n].name; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p + 32);
@@ -206,6 +210,8 @@ static void table_flush(struct table *t)
 	free(t->cur_id);
 	t->cur_id = NULL;
 	t->cur_ip = 0;
+	free(t->cur_bundle);
+	t->cur_bundle = NULL;
 }
 
 static void table_clear(struct table *t)
@@ -213,8 +219,10 @@ static void table_clear(struct table *t)
 	size_t i;
 
 	table_flush(t);
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->n; i++) {
 		free(t->m[i].name);
+		free(t->m[i].state);
+	}
 	free(t->m);
 	t->m = NULL;
 	t->n = 0;
@@ -233,7 +241,10 @@ static int table_handler(void *user, const char *section, const char *key,
 	}
 	if (!strcmp(key, "ip"))
 		ct_ip_parse(value, &t->cur_ip, NULL);
-	else if (!strcmp(key, "name") || !strcmp(key, "aliases")) {
+	else if (!strcmp(key, "bundle")) {
+		free(t->cur_bundle);
+		t->cur_bundle = ct_xstrdup(value);
+	} else if (!strcmp(key, "name") || !strcmp(key, "aliases")) {
 		char *s = ct_xstrdup(value), *tok, *save = NULL;
 
 		for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
@@ -245,13 +256,35 @@ static int table_handler(void *user, const char *section, const char *key,
 	return 1;
 }
 
+static int state_handler(void *user, const char *section, const char *key,
+			 const char *value)
+{
+	if (!strcmp(section, "state") && !strcmp(key, "status") && !strcmp(value, "stopped"))
+		*(int *)user = 1;
+	return 1;
+}
+
+/* ct-spawn's state.ini says the container stopped (it keeps its address
+ * until detach or prune, but its name goes at once, as in Docker) */
+static int stopped(const char *state)
+{
+	FILE *f;
+	int s = 0;
+
+	if (!state || !(f = fopen(state, "re")))
+		return 0;
+	ini_parse_file(f, state_handler, &s);
+	fclose(f);
+	return s;
+}
+
 static int table_lookup(const char *name, uint32_t *ip, void *arg)
 {
 	struct table *t = arg;
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		if (!strcmp(t->m[i].name, name)) {
+		if (!strcmp(t->m[i].name, name) && !stopped(t->m[i].state)) {
 			*ip = t->m[i].ip;
 			return 1;
 		}

@@ -77,6 +77,15 @@ test_expect_success 'after connect it works again, with the new alias' '
 	cxr a2 sh -c "timeout 10 busybox ping -c 1 -W 2 web" >/dev/null
 '
 
+test_expect_success 'a stopped container (state.ini) loses its name at once' '
+	printf "[state]\nstatus = stopped\n" >"$CT_ROOT/containers/a1/state.ini" &&
+	test_must_fail cx a2 timeout 10 busybox nslookup web 10.78.0.1 >out 2>&1 &&
+	test_grep "NXDOMAIN" out &&
+	printf "[state]\nstatus = running\n" >"$CT_ROOT/containers/a1/state.ini" &&
+	cx a2 timeout 10 busybox nslookup web 10.78.0.1 >out &&
+	test_grep "^Address: 10.78.0.2$" out
+'
+
 test_expect_success 'connect to a second network adds eth1; names resolve there too' '
 	net create other >/dev/null &&
 	mkctr b1 peer &&
