@@ -1,5 +1,6 @@
 #include "dns.h"
 #include "buf.h"
+#include "config.h"
 #include "err.h"
 #include "file.h"
 #include "ipam.h"
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -161,6 +163,7 @@ size_t ct_dns_upstreams(const char *resolv, uint32_t *v, size_t max)
 struct member {
 	char *name;
 	uint32_t ip;
+	char *state;	/* BUNDLE/state.ini: a stopped container has no name */
 };
 
 struct table {
@@ -168,6 +171,7 @@ struct table {
 	size_t n;
 	char *cur_id;
 	uint32_t cur_ip;
+	char *cur_bundle;
 	char **names;
 	size_t nnames;
 };
@@ -176,6 +180,8 @@ static void table_add(struct table *t, const char *name, uint32_t ip)
 {
 	t->m = ct_xrealloc(t->m, (t->n + 1) * sizeof *t->m);
 	t->m[t->n].name = ct_xstrdup(name);
+	t->m[t->n].state = t->cur_bundle && *t->cur_bundle ?
+		ct_xasprintf("%s/state.ini", t->cur_bundle) : NULL;
 	for (char *p = t->m[t->n].name; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p + 32);
@@ -204,6 +210,8 @@ static void table_flush(struct table *t)
 	free(t->cur_id);
 	t->cur_id = NULL;
 	t->cur_ip = 0;
+	free(t->cur_bundle);
+	t->cur_bundle = NULL;
 }
 
 static void table_clear(struct table *t)
@@ -211,8 +219,10 @@ static void table_clear(struct table *t)
 	size_t i;
 
 	table_flush(t);
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->n; i++) {
 		free(t->m[i].name);
+		free(t->m[i].state);
+	}
 	free(t->m);
 	t->m = NULL;
 	t->n = 0;
@@ -232,7 +242,10 @@ static int table_handler(void *user, const char *section, const char *key,
 	}
 	if (!strcmp(key, "ip"))
 		ct_ip_parse(value, &t->cur_ip, NULL);
-	else if (!strcmp(key, "name") || !strcmp(key, "aliases")) {
+	else if (!strcmp(key, "bundle")) {
+		free(t->cur_bundle);
+		t->cur_bundle = ct_xstrdup(value);
+	} else if (!strcmp(key, "name") || !strcmp(key, "aliases")) {
 		char *s = ct_xstrdup(value), *tok, *save = NULL;
 
 		for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
@@ -244,13 +257,35 @@ static int table_handler(void *user, const char *section, const char *key,
 	return 1;
 }
 
+static int state_handler(void *user, const char *section, const char *key,
+			 const char *value)
+{
+	if (!strcmp(section, "state") && !strcmp(key, "status") && !strcmp(value, "stopped"))
+		*(int *)user = 1;
+	return 1;
+}
+
+/* ct-spawn's state.ini says the container stopped (it keeps its address
+ * until detach or prune, but its name goes at once, as in Docker) */
+static int stopped(const char *state)
+{
+	FILE *f;
+	int s = 0;
+
+	if (!state || !(f = fopen(state, "re")))
+		return 0;
+	ini_parse_file(f, state_handler, &s);
+	fclose(f);
+	return s;
+}
+
 static int table_lookup(const char *name, uint32_t *ip, void *arg)
 {
 	struct table *t = arg;
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		if (!strcmp(t->m[i].name, name)) {
+		if (!strcmp(t->m[i].name, name) && !stopped(t->m[i].state)) {
 			*ip = t->m[i].ip;
 			return 1;
 		}
@@ -267,32 +302,6 @@ static void table_load(struct table *t, const char *path)
 	ini_parse_file(f, table_handler, t);
 	fclose(f);
 	table_flush(t);
-}
-
-static ssize_t forward(const unsigned char *q, size_t qlen, unsigned char *out,
-		       size_t outlen, const uint32_t *up, size_t nup)
-{
-	size_t i;
-
-	for (i = 0; i < nup; i++) {
-		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
-		struct pollfd p;
-		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		ssize_t r = -1;
-
-		if (fd < 0)
-			return -1;
-		sa.sin_addr.s_addr = htonl(up[i]);
-		p.fd = fd;
-		p.events = POLLIN;
-		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-		    send(fd, q, qlen, 0) == (ssize_t)qlen && poll(&p, 1, 2000) == 1)
-			r = recv(fd, out, outlen, 0);
-		close(fd);
-		if (r >= 12 && out[0] == q[0] && out[1] == q[1])
-			return r;
-	}
-	return -1;
 }
 
 static size_t servfail(const unsigned char *q, size_t qlen, unsigned char *out)
@@ -314,25 +323,131 @@ static int same_file(const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_size == b->st_size;
 }
 
-static void serve(int fd, const char *path, const char *domain)
+/* A query forwarded upstream and not answered yet: its own socket, so
+ * replies find their client; one slow upstream stalls no other query. */
+struct pending {
+	int fd;			/* -1: free slot */
+	struct sockaddr_in from;
+	socklen_t fromlen;
+	unsigned char q[512];
+	size_t qlen;
+	size_t next_up;		/* the upstream to try after this one */
+	struct timespec sent;
+};
+
+#define MAX_PENDING 64
+#define FORWARD_MS 2000
+
+static long ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* Send p's query to upstream up[p->next_up++]; -1 when none is left. */
+static int pending_send(struct pending *p, const uint32_t *up, size_t nup)
+{
+	while (p->next_up < nup) {
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+		if (fd < 0)
+			return -1;
+		sa.sin_addr.s_addr = htonl(up[p->next_up++]);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+		    send(fd, p->q, p->qlen, 0) == (ssize_t)p->qlen) {
+			if (p->fd >= 0)
+				close(p->fd);
+			p->fd = fd;
+			clock_gettime(CLOCK_MONOTONIC, &p->sent);
+			return 0;
+		}
+		close(fd);
+	}
+	return -1;
+}
+
+static void pending_fail(int fd, struct pending *p)
+{
+	unsigned char out[12];
+	size_t n = servfail(p->q, p->qlen, out);
+
+	if (n)
+		sendto(fd, out, n, 0, (struct sockaddr *)&p->from, p->fromlen);
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+}
+
+/* Our own address is never an upstream: that would loop. */
+static size_t upstreams_but(const char *resolv, uint32_t self, uint32_t *up, size_t max)
+{
+	size_t n = ct_dns_upstreams(resolv, up, max), i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (up[i] != self)
+			up[k++] = up[i];
+	return k;
+}
+
+static void serve(int fd, const char *path, const char *domain, uint32_t self)
 {
 	struct table t = { 0 };
 	struct stat seen = { 0 }, now;
 	uint32_t up[3];
-	size_t nup = ct_dns_upstreams(NULL, up, 3);
+	size_t nup = 0, i;
+	struct ct_config cfg = { 0 };
+	const char *resolv = NULL;
+	struct pending *pend = ct_xcalloc(MAX_PENDING, sizeof *pend);
+	struct pollfd pfd[MAX_PENDING + 1];
 	unsigned char q[1500], out[1500];
 
+	/* [network] resolv_conf of ct.conf names the host's resolver file */
+	if (ct_config_load(&cfg, NULL) == 0)
+		resolv = ct_config_get(&cfg, "network", "resolv_conf");
+	for (i = 0; i < MAX_PENDING; i++)
+		pend[i].fd = -1;
 	for (;;) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof from;
-		struct pollfd p = { fd, POLLIN, 0 };
 		ssize_t n;
 		int r;
 
-		r = poll(&p, 1, 1000);
+		pfd[0].fd = fd;
+		pfd[0].events = POLLIN;
+		for (i = 0; i < MAX_PENDING; i++) {
+			pfd[i + 1].fd = pend[i].fd;
+			pfd[i + 1].events = POLLIN;
+			pfd[i + 1].revents = 0;
+		}
+		r = poll(pfd, MAX_PENDING + 1, 250);
 		if (stat(path, &now) < 0)
 			break;	/* the network is gone */
-		if (r <= 0)
+		/* upstream answers, and the ones that took too long */
+		for (i = 0; i < MAX_PENDING; i++) {
+			struct pending *p = &pend[i];
+
+			if (p->fd < 0)
+				continue;
+			if (r > 0 && (pfd[i + 1].revents & POLLIN)) {
+				n = recv(p->fd, out, sizeof out, 0);
+				if (n >= 12 && out[0] == p->q[0] && out[1] == p->q[1]) {
+					sendto(fd, out, (size_t)n, 0, (struct sockaddr *)&p->from,
+					       p->fromlen);
+					close(p->fd);
+					p->fd = -1;
+					continue;
+				}
+			}
+			if ((pfd[i + 1].revents & (POLLERR | POLLHUP)) ||
+			    ms_since(&p->sent) > FORWARD_MS) {
+				if (pending_send(p, up, nup) < 0)
+					pending_fail(fd, p);
+			}
+		}
+		if (r <= 0 || !(pfd[0].revents & POLLIN))
 			continue;
 		n = recvfrom(fd, q, sizeof q, 0, (struct sockaddr *)&from, &fl);
 		if (n <= 0)
@@ -342,17 +457,36 @@ static void serve(int fd, const char *path, const char *domain)
 			seen = now;
 		}
 		r = ct_dns_answer(q, (size_t)n, out, sizeof out, domain, table_lookup, &t);
+		if (r > 0) {
+			sendto(fd, out, (size_t)r, 0, (struct sockaddr *)&from, fl);
+			continue;
+		}
 		if (r < 0)
 			continue;
-		if (r == 0) {
-			ssize_t f = forward(q, (size_t)n, out, sizeof out, up, nup);
+		for (i = 0; i < MAX_PENDING && pend[i].fd >= 0; i++)
+			;
+		if (i == MAX_PENDING || (size_t)n > sizeof pend[i].q) {
+			size_t k = servfail(q, (size_t)n, out);
 
-			r = f > 0 ? (int)f : (int)servfail(q, (size_t)n, out);
+			if (k)
+				sendto(fd, out, k, 0, (struct sockaddr *)&from, fl);
+			continue;
 		}
-		if (r > 0)
-			sendto(fd, out, (size_t)r, 0, (struct sockaddr *)&from, fl);
+		nup = upstreams_but(resolv, self, up, 3);	/* the file may have changed */
+		memcpy(pend[i].q, q, (size_t)n);
+		pend[i].qlen = (size_t)n;
+		pend[i].from = from;
+		pend[i].fromlen = fl;
+		pend[i].next_up = 0;
+		if (pending_send(&pend[i], up, nup) < 0)
+			pending_fail(fd, &pend[i]);
 	}
+	for (i = 0; i < MAX_PENDING; i++)
+		if (pend[i].fd >= 0)
+			close(pend[i].fd);
+	free(pend);
 	table_clear(&t);
+	ct_config_free(&cfg);
 }
 
 static char *pid_path(const char *root, const char *name)
@@ -402,7 +536,7 @@ int ct_dns_start(const char *root, const char *name, uint32_t gw, struct ct_err 
 				close(i);
 		if (chdir("/") < 0)
 			_exit(1);
-		serve(fd, path, name);
+		serve(fd, path, name, gw);
 		_exit(0);
 	}
 	close(fd);

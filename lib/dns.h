@@ -4,11 +4,13 @@
  * It answers A queries for the network's members (container name, id, the
  * 12-hex short id, --alias names) from networks/<name>.ini, re-read
  * whenever that file changes, so a container joining or leaving is seen at
- * once; other types for a member name get an empty NOERROR answer (no
+ * once (and one whose BUNDLE/state.ini says stopped has no name); other types for a member name get an empty NOERROR answer (no
  * IPv6 here); unknown single-label names and names under "<network>."
  * get NXDOMAIN; everything else is forwarded to the host's resolvers (the
- * nameservers of /etc/resolv.conf, loopback stubs replaced by
- * /run/systemd/resolve/resolv.conf). It exits when its network file goes. */
+ * nameservers of /etc/resolv.conf, or of ct.conf's [network] resolv_conf,
+ * loopback stubs replaced by /run/systemd/resolve/resolv.conf), without
+ * waiting: each forwarded query has its own socket, 2 s per upstream, then
+ * SERVFAIL. It exits when its network file goes. */
 #ifndef CT_DNS_H
 #define CT_DNS_H
 

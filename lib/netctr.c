@@ -467,6 +467,20 @@ static char *exposed_ports(const char *bundle)
 	return r;
 }
 
+/* The hostname ct-mount put into config.json (its --hostname), or NULL. */
+static char *config_hostname(const char *bundle)
+{
+	char *p = ct_xasprintf("%s/config.json", bundle), *r = NULL;
+	json_t *cfg = ct_json_load_file(p, 1 << 22, NULL);
+	const char *v = cfg ? ct_json_str(cfg, "hostname") : NULL;
+
+	if (v && *v)
+		r = ct_xstrdup(v);
+	json_decref(cfg);
+	free(p);
+	return r;
+}
+
 /* ---- published ports --------------------------------------------------------- */
 
 static int port_clash(const struct ct_port *a, const struct ct_port *b)
@@ -880,7 +894,9 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 		return -1;
 	c.bundle = ct_xstrdup(bundle);
 	c.mode = ct_xstrdup(mode);
-	c.hostname = o->hostname ? ct_xstrdup(o->hostname) : ct_xstrndup(c.id, 12);
+	c.hostname = o->hostname ? ct_xstrdup(o->hostname) : config_hostname(bundle);
+	if (!c.hostname)
+		c.hostname = ct_xstrndup(c.id, 12);
 	rec = record_path(root, c.id, ".ini");
 	if (ct_exists(rec)) {
 		ct_err(e, 0, "container %s is already attached", c.name);

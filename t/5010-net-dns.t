@@ -77,6 +77,15 @@ test_expect_success 'after connect it works again, with the new alias' '
 	cxr a2 sh -c "timeout 10 busybox ping -c 1 -W 2 web" >/dev/null
 '
 
+test_expect_success 'a stopped container (state.ini) loses its name at once' '
+	printf "[state]\nstatus = stopped\n" >"$CT_ROOT/containers/a1/state.ini" &&
+	test_must_fail cx a2 timeout 10 busybox nslookup web 10.78.0.1 >out 2>&1 &&
+	test_grep "NXDOMAIN" out &&
+	printf "[state]\nstatus = running\n" >"$CT_ROOT/containers/a1/state.ini" &&
+	cx a2 timeout 10 busybox nslookup web 10.78.0.1 >out &&
+	test_grep "^Address: 10.78.0.2$" out
+'
+
 test_expect_success 'connect to a second network adds eth1; names resolve there too' '
 	net create other >/dev/null &&
 	mkctr b1 peer &&
@@ -88,6 +97,20 @@ test_expect_success 'connect to a second network adds eth1; names resolve there 
 	test_grep "^Address: 10.78.1.3$" out &&
 	cping a2 10.78.1.2 &&
 	net disconnect other client
+'
+
+test_expect_success 'other names are forwarded to the host resolvers; no answer: SERVFAIL' '
+	echo "nameserver 10.78.0.1" >upstream.conf &&
+	printf "[network]\nresolv_conf = %s\n" "$TEST_DIR/upstream.conf" >"$CT_CONFIG" &&
+	net create fwd >/dev/null &&
+	mkctr f1 &&
+	net attach --network fwd "$CT_ROOT/containers/f1" >/dev/null &&
+	: >"$CT_CONFIG" &&
+	cx f1 timeout 10 busybox nslookup web.app 10.78.2.1 >out &&
+	test_grep "^Address: 10.78.0.2$" out &&
+	test_must_fail cx f1 timeout 10 busybox nslookup nowhere.example 10.78.2.1 >out 2>&1 &&
+	test_grep "SERVFAIL" out &&
+	net detach f1 && net rm fwd >/dev/null
 '
 
 test_expect_success 'containers on different networks cannot reach each other' '
