@@ -25,7 +25,7 @@ int ct_caps_last(void)
 	}
 	if (n > 0) {
 		b[n] = 0;
-		return atoi(b);
+		return (int)strtol(b, NULL, 10);
 	}
 	/* no /proc yet: probe the bounding set */
 	int last = 0;

@@ -428,7 +428,7 @@ static long field_of(const char *text, const char *key)
 
 	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		if (strncmp(p, key, kl) == 0 && p[kl] == ' ')
-			return atol(p + kl + 1);
+			return strtol(p + kl + 1, NULL, 10);
 	return 0;
 }
 
@@ -516,7 +516,7 @@ int ct_cgroup_pids(const struct ct_cgroup *cg, pid_t **pids, size_t *n, struct c
 	for (tok = strtok_r(b.data, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
 		if (*n == cap)
 			*pids = ct_xrealloc(*pids, (cap *= 2) * sizeof **pids);
-		(*pids)[(*n)++] = (pid_t)atoi(tok);
+		(*pids)[(*n)++] = (pid_t)strtol(tok, NULL, 10);
 	}
 	ct_buf_free(&b);
 	return 0;

@@ -87,27 +87,27 @@ const char *oci_ns_name(int type)
 
 static const struct {
 	const char *name;
-	int clear;
 	unsigned long flag;
+	int clear;
 	int prop;
 } mopts[] = {
-	{ "ro", 0, MS_RDONLY, 0 }, { "rw", 1, MS_RDONLY, 0 },
-	{ "nosuid", 0, MS_NOSUID, 0 }, { "suid", 1, MS_NOSUID, 0 },
-	{ "nodev", 0, MS_NODEV, 0 }, { "dev", 1, MS_NODEV, 0 },
-	{ "noexec", 0, MS_NOEXEC, 0 }, { "exec", 1, MS_NOEXEC, 0 },
-	{ "sync", 0, MS_SYNCHRONOUS, 0 }, { "async", 1, MS_SYNCHRONOUS, 0 },
-	{ "dirsync", 0, MS_DIRSYNC, 0 }, { "remount", 0, MS_REMOUNT, 0 },
-	{ "mand", 0, MS_MANDLOCK, 0 }, { "nomand", 1, MS_MANDLOCK, 0 },
-	{ "noatime", 0, MS_NOATIME, 0 }, { "atime", 1, MS_NOATIME, 0 },
-	{ "nodiratime", 0, MS_NODIRATIME, 0 }, { "diratime", 1, MS_NODIRATIME, 0 },
-	{ "relatime", 0, MS_RELATIME, 0 }, { "norelatime", 1, MS_RELATIME, 0 },
-	{ "strictatime", 0, MS_STRICTATIME, 0 },
-	{ "bind", 0, MS_BIND, 0 }, { "rbind", 0, MS_BIND | MS_REC, 0 },
-	{ "private", 0, MS_PRIVATE, 1 }, { "rprivate", 0, MS_PRIVATE | MS_REC, 1 },
-	{ "shared", 0, MS_SHARED, 1 }, { "rshared", 0, MS_SHARED | MS_REC, 1 },
-	{ "slave", 0, MS_SLAVE, 1 }, { "rslave", 0, MS_SLAVE | MS_REC, 1 },
-	{ "unbindable", 0, MS_UNBINDABLE, 1 },
-	{ "runbindable", 0, MS_UNBINDABLE | MS_REC, 1 },
+	{ "ro", MS_RDONLY, 0, 0 }, { "rw", MS_RDONLY, 1, 0 },
+	{ "nosuid", MS_NOSUID, 0, 0 }, { "suid", MS_NOSUID, 1, 0 },
+	{ "nodev", MS_NODEV, 0, 0 }, { "dev", MS_NODEV, 1, 0 },
+	{ "noexec", MS_NOEXEC, 0, 0 }, { "exec", MS_NOEXEC, 1, 0 },
+	{ "sync", MS_SYNCHRONOUS, 0, 0 }, { "async", MS_SYNCHRONOUS, 1, 0 },
+	{ "dirsync", MS_DIRSYNC, 0, 0 }, { "remount", MS_REMOUNT, 0, 0 },
+	{ "mand", MS_MANDLOCK, 0, 0 }, { "nomand", MS_MANDLOCK, 1, 0 },
+	{ "noatime", MS_NOATIME, 0, 0 }, { "atime", MS_NOATIME, 1, 0 },
+	{ "nodiratime", MS_NODIRATIME, 0, 0 }, { "diratime", MS_NODIRATIME, 1, 0 },
+	{ "relatime", MS_RELATIME, 0, 0 }, { "norelatime", MS_RELATIME, 1, 0 },
+	{ "strictatime", MS_STRICTATIME, 0, 0 },
+	{ "bind", MS_BIND, 0, 0 }, { "rbind", MS_BIND | MS_REC, 0, 0 },
+	{ "private", MS_PRIVATE, 0, 1 }, { "rprivate", MS_PRIVATE | MS_REC, 0, 1 },
+	{ "shared", MS_SHARED, 0, 1 }, { "rshared", MS_SHARED | MS_REC, 0, 1 },
+	{ "slave", MS_SLAVE, 0, 1 }, { "rslave", MS_SLAVE | MS_REC, 0, 1 },
+	{ "unbindable", MS_UNBINDABLE, 0, 1 },
+	{ "runbindable", MS_UNBINDABLE | MS_REC, 0, 1 },
 };
 
 void oci_mount_options(const json_t *opts, struct oci_mount *m)
@@ -222,8 +222,8 @@ int oci_process_parse(const json_t *p, struct oci_process *out, struct ct_err *e
 	a = json_object_get(user, "additionalGids");
 	out->ngids = json_is_array(a) ? json_array_size(a) : 0;
 	out->gids = ct_xcalloc(out->ngids + 1, sizeof *out->gids);
-	json_array_foreach(a, i, v)
-		out->gids[i] = (gid_t)json_integer_value(v);
+	for (i = 0; i < out->ngids; i++)
+		out->gids[i] = (gid_t)json_integer_value(json_array_get(a, i));
 	if ((v = json_object_get(p, "capabilities")) && json_is_object(v) &&
 	    parse_caps(v, out, e) < 0)
 		return -1;

@@ -162,6 +162,34 @@ static int do_bind(int rootfd, const struct oci_mount *m, const char *target, st
 	return 0;
 }
 
+/* Bind src on dfd/name; with ro_flags, remount it read-only with them
+ * (looked up again: the first fd names the directory underneath). */
+static int bind_one(int dfd, const char *name, const char *src, unsigned long ro_flags,
+		    struct ct_err *e)
+{
+	int fd = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW), r = 0;
+	char *t;
+
+	if (fd < 0)
+		return ct_err(e, errno, "open %s", name);
+	t = fd_path(fd);
+	if (mount(src, t, NULL, MS_BIND, NULL) < 0)
+		r = ct_err(e, errno, "mount --bind %s %s", src, name);
+	close(fd);
+	free(t);
+	if (r < 0 || !ro_flags)
+		return r;
+	fd = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return ct_err(e, errno, "open %s", name);
+	t = fd_path(fd);
+	if (mount(NULL, t, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | ro_flags, NULL) < 0)
+		r = ct_err(e, errno, "remount %s read-only", name);
+	close(fd);
+	free(t);
+	return r;
+}
+
 /* /sys/fs/cgroup: cgroup2 where the host is v2 (the cgroup namespace makes
  * our own cgroup its root); on v1 and hybrid hosts a tmpfs holding a bind
  * of the container's own directory of every controller, never the host's
@@ -205,8 +233,6 @@ static int mount_cgroupfs(int rootfd, const struct oci_mount *m, const char *tar
 	for (int i = 0; i < CT_CG_NV1 + 1; i++) {
 		const char *src = i < CT_CG_NV1 ? cg->v1[i] : cg->v2;
 		const char *name = i < CT_CG_NV1 ? ct_cgroup_v1_name(i) : "unified";
-		char *t;
-		int fd;
 
 		if (!src)
 			continue;
@@ -214,33 +240,12 @@ static int mount_cgroupfs(int rootfd, const struct oci_mount *m, const char *tar
 			close(dfd);
 			return ct_err(e, errno, "mkdir %s/%s", m->dest, name);
 		}
-		fd = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		t = fd_path(fd);
-		if (fd >= 0 && mount(src, t, NULL, MS_BIND, NULL) == 0 && ro) {
-			/* look it up again to reach the new mount */
-			close(fd);
-			free(t);
-			fd = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-			t = fd_path(fd);
-			if (fd >= 0 && mount(NULL, t, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | fl, NULL) < 0) {
-				close(fd);
-				fd = -1;
-			}
-		} else if (fd >= 0 && ro) {
-			close(fd);
-			fd = -1;
-		}
-		if (fd < 0) {
-			ct_err(e, errno, "mount --bind %s %s/%s", src, m->dest, name);
-			free(t);
-			if (fd >= 0)
-				close(fd);
+		if (bind_one(dfd, name, src, ro ? fl : 0, e) < 0) {
+			ct_err_wrap(e, "%s", m->dest);
 			close(dfd);
 			return -1;
 		}
 		ct_say2("mount --bind %s %s/%s", src, m->dest, name);
-		free(t);
-		close(fd);
 	}
 	if (ro) {
 		char *t = fd_path(dfd);

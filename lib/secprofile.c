@@ -69,7 +69,7 @@ static int add_rules(scmp_filter_ctx ctx, const json_t *rule, uint32_t def,
 	struct scmp_arg_cmp cmp[6];
 	json_t *args = json_object_get(rule, "args"), *a, *names, *n;
 	unsigned ncmp = 0;
-	uint32_t act;
+	uint32_t act = SCMP_ACT_KILL_PROCESS;
 	size_t i;
 	int r;
 
@@ -117,7 +117,7 @@ static scmp_filter_ctx build(const json_t *p, int *nrules, struct ct_err *e)
 {
 	scmp_filter_ctx ctx;
 	json_t *v;
-	uint32_t def;
+	uint32_t def = SCMP_ACT_KILL_PROCESS;
 	size_t i;
 	int r;
 

@@ -222,7 +222,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		case 'r': o.rm = 1; break;
 		case 'k': o.keep = 1; break;
 		case 'v': ct_set_verbose(ct_verbose() + 1); break;
-		case 'P': o.preserve_fds = atoi(optarg); break;
+		case 'P': o.preserve_fds = (int)strtol(optarg, NULL, 10); break;
 		case 'N': case 'K': case 'S': break;
 		case 'R': o.restart = optarg; break;
 		case 'I': o.init = 1; break;

@@ -36,7 +36,7 @@ int sup_parse_restart(const char *s, struct sup_policy *p, struct ct_err *e)
 		p->kind = SUP_UNLESS_STOPPED;
 	} else if (strncmp(s, "on-failure", 10) == 0 && (s[10] == 0 || s[10] == ':')) {
 		p->kind = SUP_ON_FAILURE;
-		p->max = s[10] ? atoi(s + 11) : 0;
+		p->max = s[10] ? (int)strtol(s + 11, NULL, 10) : 0;
 		if (s[10] && p->max <= 0)
 			return ct_err(e, 0, "restart policy %s: the count must be a positive number", s);
 	} else {
@@ -268,7 +268,7 @@ int sup_start(struct sup_job *j, struct ct_err *e)
 			return ct_err(e, 0, "the supervisor of %s died before starting it", j->id);
 		msg[n] = 0;
 		if (strncmp(msg, "ok ", 3) == 0) {
-			j->pid = (pid_t)atoi(msg + 3);
+			j->pid = (pid_t)strtol(msg + 3, NULL, 10);
 			return 0;
 		}
 		return ct_err(e, 0, "%s", msg + 1);
@@ -327,7 +327,8 @@ int sup_start(struct sup_job *j, struct ct_err *e)
 		j->restarts++;
 		{
 			/* backoff: 100 ms, doubling, at most 10 s */
-			long ms = 100L << (j->restarts - 1 < 7 ? j->restarts - 1 : 7);
+			int sh = j->restarts > 8 ? 7 : j->restarts > 0 ? j->restarts - 1 : 0;
+			long ms = 100L << sh;
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 			if (ms > 10000)

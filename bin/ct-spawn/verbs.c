@@ -22,6 +22,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static long strtol_(const char *s)
+{
+	return strtol(s, NULL, 10);
+}
+
 static void load_or_fail(const struct g_opts *g, const char *id, struct ct_rtstate *st)
 {
 	struct ct_err e = { 0 };
@@ -94,7 +99,7 @@ int verb_stop(const struct g_opts *g, int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+t:", lo, NULL)) != -1)
 		if (c == 't')
-			secs = atoi(optarg);
+			secs = (int)strtol_(optarg);
 		else
 			return CT_EXIT_USAGE;
 	if (argc - optind != 1)
@@ -174,7 +179,7 @@ static void wait_supervisor(const struct g_opts *g, const char *id)
 	struct ct_buf b = CT_BUF_INIT;
 	pid_t sup;
 
-	if (ct_read_file(pf, &b, 64, NULL) == 0 && (sup = (pid_t)atoi(b.data)) > 0) {
+	if (ct_read_file(pf, &b, 64, NULL) == 0 && (sup = (pid_t)(int)strtol_(b.data)) > 0) {
 		for (int i = 0; i < 500 && kill(sup, 0) == 0; i++)
 			usleep(10000);
 	}
@@ -387,7 +392,7 @@ int verb_exec(const struct g_opts *g, int argc, char **argv)
 		case 'e': json_array_append_new(envs, json_string(optarg)); break;
 		case 'w': cwd = optarg; break;
 		case 'u': user = optarg; break;
-		case 'F': preserve = atoi(optarg); break;
+		case 'F': preserve = (int)strtol_(optarg); break;
 		case 'n': nnp = 1; break;
 		case 'L': case 'A': case 'G': break;
 		default: return CT_EXIT_USAGE;
@@ -427,8 +432,13 @@ int verb_exec(const struct g_opts *g, int argc, char **argv)
 			json_t *u = json_object();
 			unsigned uid = 0, gid = 0;
 
-			if (sscanf(user, "%u:%u", &uid, &gid) < 1)
+			char *end;
+
+			uid = (unsigned)strtoul(user, &end, 10);
+			if (end == user || (*end && *end != ':'))
 				ct_die_usage("--user wants UID[:GID], not %s", user);
+			if (*end == ':')
+				gid = (unsigned)strtoul(end + 1, NULL, 10);
 			json_object_set_new(u, "uid", json_integer(uid));
 			json_object_set_new(u, "gid", json_integer(gid));
 			json_object_set_new(pj, "user", u);

@@ -47,6 +47,7 @@ static int parse(const char *text, struct oci_spec *s, struct ct_err *e)
 	json_t *j = json_loads(text, 0, &je);
 	int r;
 
+	memset(s, 0, sizeof *s);
 	if (!j)
 		return -1;
 	r = oci_spec_parse(j, "/b", s, e);
@@ -60,7 +61,14 @@ static void test_full(void)
 	struct ct_err e = { 0 };
 	char *cg;
 
-	ok(parse(config, &s, &e) == 0, "a full config parses (%s)", e.msg);
+	int parsed = parse(config, &s, &e) == 0;
+
+	ok(parsed, "a full config parses (%s)", e.msg);
+	if (!parsed || !s.proc.args || !s.proc.args[0] || !s.proc.args[1] ||
+	    !s.proc.args[2] || !s.proc.env || !s.proc.env[0]) {
+		oci_spec_free(&s);
+		return;
+	}
 	is_str(s.rootfs, "/b/rootfs", "relative root.path is under the bundle");
 	ok(s.root_ro, "root.readonly");
 	is_str(s.hostname, "box", "hostname");
