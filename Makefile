@@ -12,7 +12,14 @@ include mk/rules.mk
 include mk/check.mk
 include mk/install.mk
 
-.PHONY: all clean distclean help
+
+.PHONY: all clean distclean help demo
+
+# The main job in a minute, as root, with no registry: a busybox image from
+# Debian's busybox-static, a web server on a published port, the page
+# fetched from the host, ct ps, and everything removed again.
+demo: setup tools
+	PATH=$(CURDIR)/$(B)/bin:$$PATH sh share/examples/demo.sh
 
 all: tools
 
@@ -21,6 +28,7 @@ clean:
 
 help:
 	@echo 'make              build the static tools into build/bin (builds the sysroot first)'
+	@echo 'make demo         build, then run a container serving a page on a published port'
 	@echo 'make check        install test dependencies, build, run every test (root)'
 	@echo 'make check SAN=1  unit tests under AddressSanitizer+UBSan (glibc gcc)'
 	@echo 'make lint         cppcheck and clang-tidy'

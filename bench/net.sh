@@ -1,0 +1,125 @@
+#!/bin/sh
+# bench/net.sh: ct-net side by side with the plain kernel path, all inside a
+# throw-away network namespace that plays the host (nothing leaves it).
+#
+#   throughput: a 1 GiB download from busybox httpd in a container
+#     floor   over a plain veth pair made with ip(8), no bridge, no ct
+#     bridge  to the container's address over ct's bridge
+#     dnat    to a published port on the host's address (nftables DNAT)
+#     lo      to the published port on 127.0.0.1 (DNAT + route_localnet)
+#   attach:   median time of `ct-net attach` (netns, veth, address, route,
+#             files, DNS registration) against the same steps done by a
+#             shell script with ip(8)
+#
+# Usage: sh bench/net.sh [BUILD_DIR]   (root; prints ratios)
+set -eu
+B=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
+PATH=$B/bin:$PATH
+[ "$(id -u)" = 0 ] || { echo "bench/net.sh: run as root" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "bench/net.sh: needs hyperfine" >&2; exit 1; }
+
+T=$(mktemp -d /tmp/ct-bench-net.XXXXXX)
+H=ct-bench-host-$$
+F=ct-bench-floor-$$
+export CT_ROOT=$T/root CT_CONFIG=$T/ct.conf
+: >"$CT_CONFIG"
+mkdir -p "$CT_ROOT" "$T/www"
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	for f in "$CT_ROOT"/networks/*.dns.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+	ip netns delete "$H" 2>/dev/null || true
+	ip netns delete "$F" 2>/dev/null || true
+	grep -o " $T[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+ip netns add "$H"
+ip netns add "$F"
+hx() { nsenter --net="/run/netns/$H" "$@"; }
+hx ip link set lo up
+truncate -s 1G "$T/www/big"
+
+bundle() {
+	mkdir -p "$CT_ROOT/containers/$1/rootfs"
+	printf '%s\n' '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"linux":{"namespaces":[{"type":"network"}]}}' \
+		>"$CT_ROOT/containers/$1/config.json"
+}
+
+# the floor: a veth pair straight into a namespace; its host end's
+# address also serves as "the host's address" for the DNAT path
+hx ip link add ctb-f0 type veth peer name ctb-f1
+hx ip link set ctb-f1 netns "$F"
+hx ip addr add 10.252.0.1/24 dev ctb-f0
+hx ip link set ctb-f0 up
+ip -n "$F" addr add 10.252.0.2/24 dev ctb-f1
+ip -n "$F" link set ctb-f1 up
+ip -n "$F" link set lo up
+ip netns exec "$F" busybox httpd -f -p 80 -h "$T/www" &
+pids="$pids $!"
+
+# the container, with a published port
+hx ct-net create bench >/dev/null
+bundle web
+hx ct-net attach --network bench -p 8080:80 "$CT_ROOT/containers/web" >/dev/null
+nsenter --net="$CT_ROOT/netns/web" busybox httpd -f -p 80 -h "$T/www" &
+pids="$pids $!"
+sleep 0.5
+
+rate() {	# MB/s of a 1 GiB download, best of 3
+	best=0
+	for i in 1 2 3; do
+		s=$(date +%s%N)
+		hx busybox wget -q -O /dev/null "$1"
+		e=$(date +%s%N)
+		r=$((1073741824 * 1000 / (e - s)))	# bytes/ns*1000 = MB/s
+		[ "$r" -gt "$best" ] && best=$r
+	done
+	echo "$best"
+}
+floor=$(rate http://10.252.0.2/big)
+bridge=$(rate http://10.78.0.2/big)
+dnat=$(rate http://10.252.0.1:8080/big)
+lo=$(rate http://127.0.0.1:8080/big)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "throughput (MB/s, best of 3, 1 GiB from busybox httpd):"
+printf '  plain veth pair (floor) %6d\n' "$floor"
+printf '  ct bridge               %6d   %sx floor\n' "$bridge" "$(ratio "$bridge" "$floor")"
+printf '  published port, DNAT    %6d   %sx floor\n' "$dnat" "$(ratio "$dnat" "$floor")"
+printf '  published port, 127.0.0.1 %4d   %sx floor\n' "$lo" "$(ratio "$lo" "$floor")"
+
+# attach: ct-net against the same steps by hand with ip(8)
+bundle att
+cat >"$T/by-hand.sh" <<EOF
+ip netns add ctb-hand-$$
+ip link add ctb-hv type veth peer name eth0 netns ctb-hand-$$
+ip link set ctb-hv master ct-\$(sed -n 's/^id = \(............\).*/\1/p' "$CT_ROOT/networks/bench.ini") up
+ip -n ctb-hand-$$ link set lo up
+ip -n ctb-hand-$$ link set eth0 address 02:42:0a:4e:00:63 up
+ip -n ctb-hand-$$ addr add 10.78.0.99/24 dev eth0
+ip -n ctb-hand-$$ route add default via 10.78.0.1
+EOF
+json=$T/attach.json
+hx hyperfine -N --warmup 3 --runs 30 --export-json "$json" \
+	--prepare "ct-net detach att" \
+	"ct-net attach --network bench $CT_ROOT/containers/att" \
+	--prepare "ip netns delete ctb-hand-$$" \
+	"sh $T/by-hand.sh" >/dev/null 2>&1 || {
+	# the first --prepare fails before anything is attached: attach once
+	hx ct-net attach --network bench "$CT_ROOT/containers/att" >/dev/null
+	hx sh "$T/by-hand.sh"
+	hx hyperfine -N --warmup 3 --runs 30 --export-json "$json" \
+		--prepare "ct-net detach att" \
+		"ct-net attach --network bench $CT_ROOT/containers/att" \
+		--prepare "ip netns delete ctb-hand-$$" \
+		"sh $T/by-hand.sh" >/dev/null
+}
+ct=$(jq '.results[0].median * 1000' "$json")
+hand=$(jq '.results[1].median * 1000' "$json")
+echo "attach (median of 30):"
+printf '  ct-net attach           %6.2f ms\n' "$ct"
+printf '  the same with ip(8)     %6.2f ms   ct-net is %sx\n' "$hand" "$(ratio "$ct" "$hand")"
+ip netns delete "ctb-hand-$$" 2>/dev/null || true
+hx ct-net detach att
+hx ct-net detach web
+hx ct-net rm bench >/dev/null

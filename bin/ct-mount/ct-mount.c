@@ -1,0 +1,532 @@
+/* ct-mount: layer directories → a container's copy-on-write root and its
+ * OCI bundle. See ct-mount(1).
+ *
+ *     ct-unpack alpine | ct-mount --name web      prints the bundle dir
+ *     ct-mount --umount web [--rm]
+ *     ct-mount --diff web >changes.tar
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "buf.h"
+#include "config.h"
+#include "container.h"
+#include "digest.h"
+#include "err.h"
+#include "file.h"
+#include "json.h"
+#include "lock.h"
+#include "overlay.h"
+#include "say.h"
+#include "spec.h"
+#include "store.h"
+
+static const char usage[] =
+	"usage: ct-mount [options] [sha256:IMAGE] [LAYERDIR...] [-- COMMAND [ARG...]]\n"
+	"       ct-mount --umount [--rm] ID|NAME    ct-mount --remount ID|NAME\n"
+	"       ct-mount --diff ID|NAME >layer.tar\n"
+	"\n"
+	"Make a container from layer directories (lowest first) and an image, read\n"
+	"from the arguments or, one per line, from stdin (ct-unpack's output):\n"
+	"containers/<id>/ with upper/, work/, rootfs/ (overlayfs mounted on it),\n"
+	"config.json (OCI runtime spec) and ct.ini. Prints the bundle directory.\n"
+	"\n"
+	"  -n, --name NAME        a unique name for the container\n"
+	"  -e, --env KEY=VAL      set an environment variable (KEY alone: take\n"
+	"                         its value from here); repeatable\n"
+	"  -w, --workdir DIR      working directory inside the container\n"
+	"  -u, --user USER[:GRP]  user (name or uid) and group to run as\n"
+	"      --entrypoint CMD   replace the image's entrypoint ('' for none)\n"
+	"      --hostname NAME    the container's hostname (default: short id)\n"
+	"      --copy             copy the layers instead of mounting overlayfs\n"
+	"      --seccomp FILE     seccomp profile (OCI JSON), or 'unconfined'\n"
+	"  -- COMMAND ARG...      the command, replacing the image's Cmd\n"
+	"\n"
+	"      --umount           unmount the container's rootfs\n"
+	"      --rm               with --umount: also remove its directory\n"
+	"      --remount          mount it again (after a reboot); prints the bundle\n"
+	"      --diff             write its changes (upper/) as an OCI layer tar\n"
+	"  -v, --verbose          tell each kernel-level step on stderr (-vv more)\n"
+	"      --version          print the version\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"Exit status: 0 done, 1 failure, 2 usage error. See ct-mount(1).\n";
+
+enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIFF, OPT_REMOUNT,
+       OPT_VERSION, OPT_SECCOMP };
+
+static const struct option long_opts[] = {
+	{ "name", required_argument, NULL, 'n' },
+	{ "env", required_argument, NULL, 'e' },
+	{ "workdir", required_argument, NULL, 'w' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "copy", no_argument, NULL, OPT_COPY },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "umount", no_argument, NULL, OPT_UMOUNT },
+	{ "rm", no_argument, NULL, OPT_RM },
+	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "remount", no_argument, NULL, OPT_REMOUNT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct mount_req {
+	const char *name;
+	const char *user;
+	const char *seccomp;	/* a profile, "unconfined", or NULL: the default */
+	int copy;
+	struct ct_spec_opts spec;
+	char *image;		/* "sha256:..." or NULL */
+	char **layers;		/* absolute paths, lowest first */
+	size_t nlayers;
+};
+
+static char *state_root(void)
+{
+	struct ct_config cfg = { 0 };
+	struct ct_err e;
+	char root[PATH_MAX];
+
+	if (ct_config_load(&cfg, &e) < 0 || ct_config_root(&cfg, root, sizeof(root), &e) < 0)
+		ct_die_err(&e);
+	ct_config_free(&cfg);
+	return ct_xstrdup(root);
+}
+
+/* One line of the pipe protocol: an image digest or a layer directory. */
+static void take_line(struct mount_req *r, const char *line, const char *where)
+{
+	struct ct_err e;
+	struct stat st;
+
+	if (!line[0])
+		return;
+	if (ct_has_prefix(line, CT_DIGEST_PREFIX)) {
+		if (ct_digest_parse(line, NULL, &e) < 0)
+			ct_die("%s: %s", where, e.msg);
+		if (r->image && strcmp(r->image, line) != 0)
+			ct_die_usage("%s: a second image %s (already have %s): one image per "
+				     "container", where, line, r->image);
+		free(r->image);
+		r->image = ct_xstrdup(line);
+		return;
+	}
+	if (line[0] != '/')
+		ct_die_usage("%s: \"%s\" is neither an image (sha256:...) nor an absolute "
+			     "layer directory", where, line);
+	if (stat(line, &st) < 0)
+		ct_die("%s: layer directory %s:", where, line);
+	if (!S_ISDIR(st.st_mode))
+		ct_die("%s: layer %s is not a directory", where, line);
+	r->layers = ct_xrealloc(r->layers, (r->nlayers + 1) * sizeof(*r->layers));
+	r->layers[r->nlayers++] = ct_xstrdup(line);
+}
+
+static void read_stdin_lines(struct mount_req *r)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+
+	if (isatty(0))
+		ct_die_usage("no layers given: pipe ct-unpack's output in, or name layer "
+			     "directories (see --help)");
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		char where[32];
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		snprintf(where, sizeof(where), "stdin line %u", ++lineno);
+		take_line(r, line, where);
+	}
+	if (ferror(stdin))
+		ct_die("read stdin:");
+	free(line);
+}
+
+/* The tag that points at the image in index.json, for ct.ini's image_ref. */
+static char *image_ref_of(const struct ct_store *s, const struct ct_digest *top)
+{
+	struct ct_err e;
+	json_t *index = ct_store_index(s, &e), *m;
+	char *ref = NULL;
+	size_t i;
+
+	if (!index)
+		return ct_xstrdup("");
+	json_array_foreach(json_object_get(index, "manifests"), i, m) {
+		const char *d = ct_json_str(m, "digest");
+		const char *name = ct_json_str(json_object_get(m, "annotations"),
+					       CT_ANNOT_REF_NAME);
+		if (d && name && strcmp(d, top->str) == 0 && !strpbrk(name, "\r\n")) {
+			ref = ct_xstrdup(name);
+			break;
+		}
+	}
+	json_decref(index);
+	return ref ? ref : ct_xstrdup("");
+}
+
+/* containers/<id>/layers: the layer dirs, lowest first, one a line, so
+ * that --remount can mount the same root again (after a reboot). */
+static int save_layers(const char *dir, char **layers, size_t n, struct ct_err *e)
+{
+	struct ct_buf b = CT_BUF_INIT;
+	char *path = ct_xasprintf("%s/layers", dir);
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strchr(layers[i], '\n')) {
+			free(path);
+			ct_buf_free(&b);
+			return ct_err(e, 0, "layer path holds a line break");
+		}
+		ct_buf_printf(&b, "%s\n", layers[i]);
+	}
+	r = ct_write_file_atomic(path, b.data, b.len, 0644, e);
+	free(path);
+	ct_buf_free(&b);
+	return r;
+}
+
+/* linux.seccomp: the profile asked for, none for "unconfined", else ct's
+ * default profile; without one, say so (the container is less confined). */
+static int add_seccomp(json_t *spec, const char *want, struct ct_err *e)
+{
+	char path[PATH_MAX];
+	const char *p;
+
+	if (want && !strcmp(want, "unconfined")) {
+		ct_say("seccomp: unconfined");
+		return ct_spec_set_seccomp(spec, NULL, e);
+	}
+	p = want ? want : ct_spec_find_seccomp(path, sizeof(path));
+	if (!p) {
+		ct_warn("no default seccomp profile (share/ct/seccomp/default.json beside the "
+			"tools, or $CT_SECCOMP_PROFILE): the container runs without seccomp");
+		return 0;
+	}
+	ct_say("seccomp profile %s", p);
+	return ct_spec_set_seccomp(spec, p, e);
+}
+
+/* Make the bundle; on failure remove everything made so far. */
+static int make_container(const char *root, struct mount_req *r, struct ct_container *c,
+			  struct ct_err *e)
+{
+	struct ct_store store = { 0 };
+	struct ct_image img = { 0 };
+	json_t *spec = ct_spec_default();
+	char *upper = NULL, *work = NULL, *rootfs = NULL, *cfgpath = NULL;
+	const char *user = r->user;
+	int have_img = 0, mounted = 0, made = 0, rc = -1, unusable = 0, busyfd = -1;
+
+	if (r->image) {
+		if (ct_store_open(&store, root, 0, e) < 0 ||
+		    ct_image_load(&store, r->image, NULL, &img, e) < 0)
+			goto out;
+		have_img = 1;
+		ct_say("image %s: config %s, %zu layers", img.top_digest.str,
+		       img.config_digest.str, img.nlayers);
+		if (img.nlayers != r->nlayers)
+			ct_warn("image %.19s has %zu layers but %zu layer directories were "
+				"given", img.top_digest.str, img.nlayers, r->nlayers);
+		c->image = ct_xstrdup(img.top_digest.str);
+		c->image_ref = image_ref_of(&store, &img.top_digest);
+		if (!user)
+			user = ct_json_str(ct_json_path(img.config, "config"), "User");
+	}
+	if (ct_spec_build(spec, have_img ? img.config : NULL, &r->spec, e) < 0 ||
+	    add_seccomp(spec, r->seccomp, e) < 0)
+		goto out;
+
+	c->name = ct_xstrdup(r->name ? r->name : "");
+	if (ct_container_create(root, c, &busyfd, e) < 0)
+		goto out;
+	made = 1;
+	ct_say("mkdir %s", c->dir);
+	upper = ct_xasprintf("%s/upper", c->dir);
+	work = ct_xasprintf("%s/work", c->dir);
+	rootfs = ct_xasprintf("%s/rootfs", c->dir);
+	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0 || mkdir(rootfs, 0755) < 0) {
+		ct_err(e, errno, "mkdir upper, work, rootfs in %s", c->dir);
+		goto out;
+	}
+	if (save_layers(c->dir, r->layers, r->nlayers, e) < 0)
+		goto out;
+
+	free(c->rootfs);
+	if (!r->copy) {
+		struct ct_err oe;
+		if (ct_overlay_mount((const char *const *)r->layers, r->nlayers, upper, work,
+				     rootfs, &unusable, &oe) == 0) {
+			mounted = 1;
+			c->rootfs = ct_xstrdup("overlay");
+		} else if (!unusable) {
+			*e = oe;
+			c->rootfs = NULL;
+			goto out;
+		} else {
+			ct_warn("overlayfs cannot be used here (%s): copying the layers into "
+				"rootfs instead", oe.msg);
+		}
+	}
+	if (!mounted) {
+		c->rootfs = ct_xstrdup("copy");
+		if (ct_copy_layers((const char *const *)r->layers, r->nlayers, rootfs, e) < 0)
+			goto out;
+	}
+
+	if (!r->spec.hostname) {
+		char shortid[CT_CONTAINER_SHORT_LEN + 1];
+		memcpy(shortid, c->id, CT_CONTAINER_SHORT_LEN);
+		shortid[CT_CONTAINER_SHORT_LEN] = '\0';
+		ct_spec_set_hostname(spec, shortid);
+	}
+	if (ct_spec_set_user(spec, rootfs, user, e) < 0)
+		goto out;
+	cfgpath = ct_xasprintf("%s/config.json", c->dir);
+	ct_say("write %s", cfgpath);
+	if (ct_json_write_file(cfgpath, spec, JSON_INDENT(2) | JSON_PRESERVE_ORDER, 0644, e) < 0 ||
+	    ct_container_save(c, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0 && made) {
+		struct ct_err ce;
+		if (mounted && ct_overlay_umount(rootfs, &ce) < 0)
+			ct_warn_err(&ce);
+		else if (ct_rm_rf(c->dir, &ce) < 0)
+			ct_warn_err(&ce);
+	}
+	if (busyfd >= 0)
+		ct_unlock(busyfd);
+	free(upper);
+	free(work);
+	free(rootfs);
+	free(cfgpath);
+	json_decref(spec);
+	if (have_img)
+		ct_image_free(&img);
+	if (store.dir)
+		ct_store_close(&store);
+	return rc;
+}
+
+/* state.ini's status and pid, as ct-spawn writes them. */
+struct state {
+	char status[32];
+	long pid;
+};
+
+static int state_cb(void *user, const char *section, const char *key, const char *value)
+{
+	struct state *st = user;
+
+	if (strcmp(section, "state") != 0)
+		return 1;
+	if (!strcmp(key, "status"))
+		ct_strlcpy(st->status, value, sizeof(st->status));
+	else if (!strcmp(key, "pid"))
+		st->pid = strtol(value, NULL, 10);
+	return 1;
+}
+
+/* 1 when ct-spawn says the container runs and its process is there. */
+static int container_running(const struct ct_container *c)
+{
+	struct state st = { "", 0 };
+	char *path = ct_xasprintf("%s/state.ini", c->dir);
+	int r = ini_parse(path, state_cb, &st);
+
+	free(path);
+	if (r != 0)
+		return 0;
+	if (strcmp(st.status, "running") && strcmp(st.status, "paused"))
+		return 0;
+	return st.pid > 0 && (kill((pid_t)st.pid, 0) == 0 || errno == EPERM);
+}
+
+static int do_umount(const char *root, const char *what, int rm)
+{
+	struct ct_container c;
+	struct ct_err e;
+	char *rootfs;
+
+	if (ct_container_lookup(root, what, &c, &e) < 0)
+		ct_die_err(&e);
+	if (container_running(&c))
+		ct_die("container %.12s is running: stop it first (ct-spawn kill)", c.id);
+	rootfs = ct_xasprintf("%s/rootfs", c.dir);
+	if (ct_overlay_umount(rootfs, &e) < 0)
+		ct_die_err(&e);
+	if (rm) {
+		ct_say("rm -rf %s", c.dir);
+		if (ct_rm_rf(c.dir, &e) < 0)
+			ct_die_err(&e);
+	}
+	free(rootfs);
+	ct_container_free(&c);
+	return 0;
+}
+
+static int do_remount(const char *root, const char *what)
+{
+	struct ct_container c;
+	struct ct_buf b = CT_BUF_INIT;
+	struct ct_err e;
+	char **layers = NULL, *path, *upper, *work, *rootfs, *save = NULL;
+	size_t n = 0;
+	int unusable;
+
+	if (ct_container_lookup(root, what, &c, &e) < 0)
+		ct_die_err(&e);
+	rootfs = ct_xasprintf("%s/rootfs", c.dir);
+	if (strcmp(c.rootfs, "overlay") != 0 || ct_is_mountpoint(rootfs)) {
+		ct_say("%s: nothing to mount (%s)", rootfs,
+		       strcmp(c.rootfs, "overlay") ? "a copied rootfs" : "mounted already");
+	} else {
+		path = ct_xasprintf("%s/layers", c.dir);
+		if (ct_read_file(path, &b, 1u << 20, &e) < 0)
+			ct_die_err(&e);
+		for (char *l = strtok_r(b.data ? b.data : (char *)"", "\n", &save); l;
+		     l = strtok_r(NULL, "\n", &save)) {
+			layers = ct_xrealloc(layers, (n + 1) * sizeof(*layers));
+			layers[n++] = l;
+		}
+		upper = ct_xasprintf("%s/upper", c.dir);
+		work = ct_xasprintf("%s/work", c.dir);
+		if (ct_overlay_mount((const char *const *)layers, n, upper, work, rootfs,
+				     &unusable, &e) < 0)
+			ct_die_err(&e);
+		free(upper);
+		free(work);
+		free(path);
+		free(layers);
+		ct_buf_free(&b);
+	}
+	printf("%s\n", c.dir);
+	free(rootfs);
+	ct_container_free(&c);
+	return fflush(stdout) == 0 ? 0 : CT_EXIT_FAIL;
+}
+
+static int do_diff(const char *root, const char *what)
+{
+	struct ct_container c;
+	struct ct_err e;
+	char *upper;
+
+	if (isatty(1))
+		ct_die_usage("--diff writes a tar to stdout: redirect it to a file or a pipe");
+	if (ct_container_lookup(root, what, &c, &e) < 0)
+		ct_die_err(&e);
+	if (strcmp(c.rootfs, "overlay") != 0)
+		ct_die("container %.12s has a copied rootfs, not an overlay: its changes are "
+		       "not kept apart, so --diff cannot list them", c.id);
+	upper = ct_xasprintf("%s/upper", c.dir);
+	if (ct_overlay_diff(upper, 1, &e) < 0)
+		ct_die_err(&e);
+	free(upper);
+	ct_container_free(&c);
+	return 0;
+}
+
+int ct_mount_main(int argc, char **argv);
+
+int ct_mount_main(int argc, char **argv)
+{
+	struct mount_req r = { 0 };
+	struct ct_container c = { 0 };
+	struct ct_err e;
+	int umount = 0, diff = 0, remount = 0;
+	int rm = 0, verbose = 0, opt, nopts = argc;
+	char *root;
+
+	/* words after "--" are the command, never options or layers */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			nopts = i;
+			r.spec.args = argv + i + 1;
+			r.spec.nargs = (size_t)(argc - i - 1);
+			break;
+		}
+	while ((opt = getopt_long(nopts, argv, "n:e:w:u:vh", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'n': r.name = optarg; break;
+		case 'e':
+			r.spec.env = ct_xrealloc(r.spec.env, (r.spec.nenv + 1) * sizeof(char *));
+			r.spec.env[r.spec.nenv++] = optarg;
+			break;
+		case 'w': r.spec.workdir = optarg; break;
+		case 'u': r.user = optarg; break;
+		case OPT_ENTRYPOINT: r.spec.entrypoint = optarg; break;
+		case OPT_HOSTNAME: r.spec.hostname = optarg; break;
+		case OPT_COPY: r.copy = 1; break;
+		case OPT_SECCOMP: r.seccomp = optarg; break;
+		case OPT_UMOUNT: umount = 1; break;
+		case OPT_RM: rm = 1; break;
+		case OPT_DIFF: diff = 1; break;
+		case OPT_REMOUNT: remount = 1; break;
+		case 'v': verbose++; break;
+		case OPT_VERSION: printf("ct-mount %s\n", CT_VERSION); return 0;
+		case 'h': fputs(usage, stdout); return 0;
+		default: ct_die_usage("see ct-mount --help");
+		}
+	}
+	ct_set_verbose(verbose);
+	if (umount + diff + remount > 1)
+		ct_die_usage("--umount, --remount and --diff do not go together");
+	if (rm && !umount)
+		ct_die_usage("--rm goes with --umount");
+	if (r.name && ct_container_name_check(r.name, &e) < 0)
+		ct_die_usage("%s", e.msg);
+	root = state_root();
+	if (umount || diff || remount) {
+		if (optind + 1 != nopts || r.spec.args)
+			ct_die_usage("%s takes one container id or name",
+				     umount ? "--umount" : diff ? "--diff" : "--remount");
+		int rc = umount ? do_umount(root, argv[optind], rm)
+			 : diff ? do_diff(root, argv[optind]) : do_remount(root, argv[optind]);
+		free(root);
+		return rc;
+	}
+
+	if (optind < nopts) {
+		for (int i = optind; i < nopts; i++)
+			take_line(&r, argv[i], "argument");
+	} else {
+		read_stdin_lines(&r);
+	}
+	if (r.nlayers == 0)
+		ct_die_usage("no layer directories given%s: ct-unpack prints them",
+			     r.image ? " (only an image)" : "");
+
+	if (make_container(root, &r, &c, &e) < 0)
+		ct_die_err(&e);
+	printf("%s\n", c.dir);
+	if (fflush(stdout) != 0)
+		ct_die("write stdout:");
+
+	ct_container_free(&c);
+	for (size_t i = 0; i < r.nlayers; i++)
+		free(r.layers[i]);
+	free(r.layers);
+	free(r.image);
+	free(r.spec.env);
+	free(root);
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* ct-spawn's verbs share these: the global options and error exit. */
+#ifndef CT_SPAWN_CLI_H
+#define CT_SPAWN_CLI_H
+
+#include <stdnoreturn.h>
+
+struct ct_err;
+
+struct g_opts {
+	const char *root;	/* --root: state of runc-style containers */
+	const char *log;	/* --log FILE */
+	int log_json;		/* --log-format json */
+	int systemd_cgroup;
+};
+
+/* Report e on stderr and, with --log, in the log file; exit 1. */
+noreturn void cli_fail(const struct g_opts *g, const struct ct_err *e);
+void cli_log(const struct g_opts *g, const char *level, const char *msg);
+
+int verb_run(const struct g_opts *g, int argc, char **argv, int create);
+int verb_start(const struct g_opts *g, int argc, char **argv);
+int verb_state(const struct g_opts *g, int argc, char **argv);
+int verb_kill(const struct g_opts *g, int argc, char **argv);
+int verb_stop(const struct g_opts *g, int argc, char **argv);
+int verb_delete(const struct g_opts *g, int argc, char **argv);
+int verb_list(const struct g_opts *g, int argc, char **argv);
+int verb_ps(const struct g_opts *g, int argc, char **argv);
+int verb_pause(const struct g_opts *g, int argc, char **argv, int pause);
+int verb_exec(const struct g_opts *g, int argc, char **argv);
+int verb_features(const struct g_opts *g, int argc, char **argv);
+int verb_init(int argc, char **argv);
+int ct_spawn_main(int argc, char **argv);
+
+#endif

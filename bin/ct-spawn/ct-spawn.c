@@ -1,0 +1,182 @@
+/* ct-spawn: OCI bundle -> running container. Its own command line
+ * (ct-spawn run BUNDLE|ID, bundle dir on stdin in a ct pipeline) and the
+ * runc one (create/start/state/kill/delete/run/exec/list/ps/pause/resume/
+ * features with --root, --log, --log-format), so Podman can use it. */
+#include "cli.h"
+#include "buf.h"
+#include "err.h"
+#include "file.h"
+#include "rtstate.h"
+#include "say.h"
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: ct-spawn [GLOBAL] run [-d] [-t] [--rm] [--bundle DIR] [ID|BUNDLE]\n"
+	      "       ct-spawn [GLOBAL] VERB [OPTIONS] ID ...\n"
+	      "Run an OCI bundle (config.json + rootfs/) as a container. With no\n"
+	      "ID or BUNDLE, run reads the bundle dir from stdin (ct pipelines).\n"
+	      "The foreground exit status is the container's (signal n -> 128+n).\n"
+	      "\n"
+	      "Verbs (runc-compatible):\n"
+	      "  run       create + start; wait unless -d\n"
+	      "  create    set up, wait for start   --bundle --pid-file --console-socket\n"
+	      "  start     let a created container exec its process\n"
+	      "  state     OCI state JSON            kill ID [SIGNAL] [--all]\n"
+	      "  stop      [-t SECS] SIGTERM (or the image's stop signal), then SIGKILL\n"
+	      "  delete    [--force] remove a stopped container\n"
+	      "  list      [--format json] [-q]      ps [--format json] ID\n"
+	      "  exec      [--process FILE] [-t] [-d] ID [CMD...]\n"
+	      "  pause, resume   freeze/thaw the cgroup\n"
+	      "  features  what this runtime supports, as JSON\n"
+	      "  init      tiny init for PID 1: reaps zombies, forwards signals\n"
+	      "\n"
+	      "Global options:\n"
+	      "  --root DIR        state of runc-style containers (/run/ct-spawn)\n"
+	      "  --log FILE        also log errors there; --log-format text|json\n"
+	      "  --debug, -v       narrate every kernel-level step on stderr\n"
+	      "  -h, --help        this help; --version\n"
+	      "Run options: -t allocate a pty, --init (tiny PID 1), --pid-file F,\n"
+	      "  --preserve-fds N,\n"
+	      "  -d detach under a supervisor: output to the log, state.ini,\n"
+	      "     --restart no|always|unless-stopped|on-failure[:N], --rm,\n"
+	      "     --log-file F (with --console-socket S: runc-style, no supervisor).\n"
+	      "See ct-spawn(1).\n", f);
+}
+
+void cli_log(const struct g_opts *g, const char *level, const char *msg)
+{
+	int fd;
+
+	if (!g || !g->log)
+		return;
+	fd = open(g->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (g->log_json) {
+		char *now = ct_rt_now();
+		json_t *j = json_pack("{s:s, s:s, s:s}", "level", level, "msg", msg, "time", now);
+		char *s = json_dumps(j, JSON_COMPACT);
+
+		dprintf(fd, "%s\n", s);
+		free(s);
+		json_decref(j);
+		free(now);
+	} else {
+		dprintf(fd, "%s: %s\n", level, msg);
+	}
+	close(fd);
+}
+
+noreturn void cli_fail(const struct g_opts *g, const struct ct_err *e)
+{
+	cli_log(g, "error", e->msg);
+	ct_die_err(e);
+}
+
+int ct_spawn_main(int argc, char **argv)
+{
+	struct g_opts g = { CT_RT_DEFAULT_ROOT, NULL, 0, 0 };
+	int i, verbose = 0;
+	const char *verb;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+			printf("ct-spawn %s\nspec: 1.0.2\n", CT_VERSION);
+			return 0;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--debug") == 0) {
+			verbose++;
+		} else if (strcmp(a, "-vv") == 0) {
+			verbose += 2;
+		} else if (strcmp(a, "--systemd-cgroup") == 0) {
+			g.systemd_cgroup = 1;
+		} else if (strncmp(a, "--", 2) == 0 && strchr(a, '=')) {
+			/* --opt=value */
+			char *k = ct_xstrndup(a, (size_t)(strchr(a, '=') - a));
+
+			val = strchr(a, '=') + 1;
+			if (strcmp(k, "--root") == 0)
+				g.root = val;
+			else if (strcmp(k, "--log") == 0)
+				g.log = val;
+			else if (strcmp(k, "--log-format") == 0)
+				g.log_json = strcmp(val, "json") == 0;
+			else if (strcmp(k, "--criu") != 0 && strcmp(k, "--rootless") != 0)
+				ct_die_usage("unknown global option %s (see ct-spawn --help)", k);
+			free(k);
+		} else if (strcmp(a, "--root") == 0 || strcmp(a, "--log") == 0 ||
+			   strcmp(a, "--log-format") == 0 || strcmp(a, "--criu") == 0 ||
+			   strcmp(a, "--rootless") == 0) {
+			if (i + 1 >= argc)
+				ct_die_usage("%s needs a value", a);
+			val = argv[++i];
+			if (strcmp(a, "--root") == 0)
+				g.root = val;
+			else if (strcmp(a, "--log") == 0)
+				g.log = val;
+			else if (strcmp(a, "--log-format") == 0)
+				g.log_json = strcmp(val, "json") == 0;
+		} else {
+			ct_die_usage("unknown global option %s (see ct-spawn --help)", a);
+		}
+	}
+	ct_set_verbose(verbose);
+	if (i >= argc) {
+		usage(stderr);
+		return CT_EXIT_USAGE;
+	}
+	verb = argv[i];
+	argc -= i;
+	argv += i;
+	if (strcmp(verb, "init") == 0)
+		return verb_init(argc, argv);
+	if (strcmp(verb, "run") == 0 || strcmp(verb, "create") == 0 ||
+	    strcmp(verb, "exec") == 0) {
+		struct ct_err e = { 0 };
+
+		/* CVE-2019-5736: never run container set-up from a writable binary */
+		if (!getenv("CT_SPAWN_NO_MEMFD") && ct_reexec_sealed(argv - i, &e) < 0)
+			cli_fail(&g, &e);
+	}
+	if (strcmp(verb, "run") == 0)
+		return verb_run(&g, argc, argv, 0);
+	if (strcmp(verb, "create") == 0)
+		return verb_run(&g, argc, argv, 1);
+	if (strcmp(verb, "start") == 0)
+		return verb_start(&g, argc, argv);
+	if (strcmp(verb, "state") == 0)
+		return verb_state(&g, argc, argv);
+	if (strcmp(verb, "kill") == 0)
+		return verb_kill(&g, argc, argv);
+	if (strcmp(verb, "stop") == 0)
+		return verb_stop(&g, argc, argv);
+	if (strcmp(verb, "delete") == 0)
+		return verb_delete(&g, argc, argv);
+	if (strcmp(verb, "list") == 0)
+		return verb_list(&g, argc, argv);
+	if (strcmp(verb, "ps") == 0)
+		return verb_ps(&g, argc, argv);
+	if (strcmp(verb, "pause") == 0)
+		return verb_pause(&g, argc, argv, 1);
+	if (strcmp(verb, "resume") == 0)
+		return verb_pause(&g, argc, argv, 0);
+	if (strcmp(verb, "exec") == 0)
+		return verb_exec(&g, argc, argv);
+	if (strcmp(verb, "features") == 0)
+		return verb_features(&g, argc, argv);
+	ct_die_usage("unknown verb '%s' (checkpoint, restore, update, events are not supported; see ct-spawn --help)", verb);
+}

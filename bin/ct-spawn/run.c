@@ -1,0 +1,392 @@
+/* run, create, start: a bundle becomes a container. */
+#include "cli.h"
+#include "buf.h"
+#include "cgroup.h"
+#include "config.h"
+#include "err.h"
+#include "file.h"
+#include "ocispec.h"
+#include "pty.h"
+#include "rtstate.h"
+#include "say.h"
+#include "spawn.h"
+#include "supervise.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct run_opts {
+	const char *bundle;
+	const char *pid_file;
+	const char *console_socket;
+	const char *restart;
+	const char *log_file;
+	int detach, tty, rm, preserve_fds, keep, init;
+};
+
+/* The bundle: --bundle, else a path argument, else $CT_ROOT/containers/ID,
+ * else the current directory (runc's default); no argument at all: one
+ * line from stdin. The id: the argument, else the bundle's basename. */
+static int resolve(const struct run_opts *o, const char *arg, char **bundle, char **id,
+		   struct ct_err *e)
+{
+	char buf[PATH_MAX], *line = NULL, rp[PATH_MAX];
+	const char *b = o->bundle;
+
+	*id = NULL;
+	if (!arg && !b) {
+		if (!fgets(buf, sizeof buf, stdin))
+			return ct_err(e, 0, "no bundle: give ID or BUNDLE, or the bundle dir on stdin");
+		buf[strcspn(buf, "\n")] = 0;
+		line = buf;
+		b = line;
+	} else if (arg && !b && (strchr(arg, '/') || strcmp(arg, ".") == 0)) {
+		b = arg;
+	} else if (arg && !b) {
+		struct ct_config c = { 0 };
+		char root[PATH_MAX];
+
+		*id = ct_xstrdup(arg);
+		if (ct_config_load(&c, NULL) == 0 && ct_config_root(&c, root, sizeof root, NULL) == 0) {
+			char *cand = ct_xasprintf("%s/containers/%s", root, arg);
+			char *cfg = ct_xasprintf("%s/config.json", cand);
+
+			if (ct_exists(cfg))
+				*bundle = cand;
+			else
+				free(cand);
+			free(cfg);
+		}
+		ct_config_free(&c);
+		if (!*bundle)
+			b = ".";
+		else
+			return 0;
+	} else if (arg) {
+		*id = ct_xstrdup(arg);
+	}
+	if (!realpath(b, rp))
+		return ct_err(e, errno, "bundle %s", b);
+	*bundle = ct_xstrdup(rp);
+	if (!*id) {
+		const char *base = strrchr(rp, '/');
+
+		*id = ct_xstrdup(base && base[1] ? base + 1 : "container");
+	}
+	return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct ct_err *e)
+{
+	char v[24];
+
+	if (!path)
+		return 0;
+	snprintf(v, sizeof v, "%d", (int)pid);
+	return ct_write_file_atomic(path, v, strlen(v), 0644, e);
+}
+
+static int is_ct_bundle(const char *bundle)
+{
+	char *p = ct_xasprintf("%s/ct.ini", bundle);
+	int r = ct_exists(p);
+
+	free(p);
+	return r;
+}
+
+/* Wait for the container's init, forwarding the signals a foreground
+ * process gets; returns its wait status. */
+static int wait_forwarding(pid_t pid)
+{
+	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+				   SIGWINCH, SIGCONT };
+	sigset_t set;
+	int sfd, status = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
+		sigaddset(&set, fwd[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	for (;;) {
+		struct signalfd_siginfo si;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			break;
+		if (sfd < 0 || read(sfd, &si, sizeof si) != (ssize_t)sizeof si) {
+			if (waitpid(pid, &status, 0) == pid)
+				break;
+			continue;
+		}
+		if (si.ssi_signo != SIGCHLD) {
+			ct_say("forward signal %u to %d", si.ssi_signo, (int)pid);
+			kill(pid, (int)si.ssi_signo);
+		}
+	}
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	return status;
+}
+
+static void cleanup(const struct g_opts *g, const char *id, struct ct_cgroup *cg)
+{
+	struct ct_err e = { 0 };
+	char *dir = ct_rt_dir(g->root, id);
+
+	if (cg->path && ct_cgroup_destroy(cg, &e) < 0)
+		ct_warn_err(&e);
+	if (ct_rm_rf(dir, &e) < 0)
+		ct_warn_err(&e);
+	free(dir);
+}
+
+/* Open the exec fifo for reading: the waiting init then writes one byte
+ * and exec's. Gives up if init dies meanwhile. */
+static int open_fifo_start(const char *fifo, pid_t pid, struct ct_err *e)
+{
+	int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	char b;
+
+	if (fd < 0)
+		return ct_err(e, errno, "open %s", fifo);
+	for (int i = 0; i < 6000; i++) {
+		struct pollfd p = { fd, POLLIN, 0 };
+
+		if (poll(&p, 1, 10) > 0 && read(fd, &b, 1) == 1) {
+			close(fd);
+			unlink(fifo);
+			return 0;
+		}
+		if (kill(pid, 0) < 0)
+			break;
+	}
+	close(fd);
+	return ct_err(e, 0, "the container's process (pid %d) did not take the start signal from %s",
+		      (int)pid, fifo);
+}
+
+int verb_run(const struct g_opts *g, int argc, char **argv, int create)
+{
+	static const struct option lo[] = {
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ "console-socket", required_argument, NULL, 'c' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "rm", no_argument, NULL, 'r' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "preserve-fds", required_argument, NULL, 'P' },
+		{ "no-pivot", no_argument, NULL, 'N' },
+		{ "no-new-keyring", no_argument, NULL, 'K' },
+		{ "no-subreaper", no_argument, NULL, 'S' },
+		{ "restart", required_argument, NULL, 'R' },
+		{ "init", no_argument, NULL, 'I' },
+		{ "log-file", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_opts o = { 0 };
+	struct oci_spec s;
+	struct ct_spawn sp = { 0 };
+	struct ct_cgroup cg = { 0 };
+	struct ct_rtstate st = { 0 };
+	struct ct_err e = { 0 };
+	char *bundle = NULL, *id = NULL, *dir, *cgpath, *fifo = NULL;
+	int c, status, code;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+b:dtvh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'b': o.bundle = optarg; break;
+		case 'p': o.pid_file = optarg; break;
+		case 'c': o.console_socket = optarg; break;
+		case 'd': o.detach = 1; break;
+		case 't': o.tty = 1; break;
+		case 'r': o.rm = 1; break;
+		case 'k': o.keep = 1; break;
+		case 'v': ct_set_verbose(ct_verbose() + 1); break;
+		case 'P': o.preserve_fds = atoi(optarg); break;
+		case 'N': case 'K': case 'S': break;
+		case 'R': o.restart = optarg; break;
+		case 'I': o.init = 1; break;
+		case 'L': o.log_file = optarg; break;
+		case 'h':
+			printf("usage: ct-spawn %s [--bundle DIR] [--pid-file F] [--console-socket S] [-d] [-t] [--preserve-fds N] [ID|BUNDLE]\n",
+			       create ? "create" : "run");
+			return 0;
+		default:
+			return CT_EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1)
+		ct_die_usage("%s takes one ID or BUNDLE", argv[0]);
+	if ((o.restart || o.log_file) && !o.detach)
+		ct_die_usage("--restart and --log-file go with -d (a supervised container)");
+	if (resolve(&o, optind < argc ? argv[optind] : NULL, &bundle, &id, &e) < 0 ||
+	    ct_rt_valid_id(id, &e) < 0)
+		cli_fail(g, &e);
+	ct_say("bundle %s, id %s", bundle, id);
+	if (oci_spec_load(bundle, &s, &e) < 0)
+		cli_fail(g, &e);
+	if (o.tty)
+		s.proc.terminal = 1;
+	if (json_object_size(json_object_get(s.json, "hooks")))
+		ct_warn("config.json has hooks; ct-spawn does not run OCI hooks yet, they are ignored");
+	if (ct_mkdir_p(g->root, 0700, &e) < 0)
+		cli_fail(g, &e);
+	dir = ct_rt_dir(g->root, id);
+	if (mkdir(dir, 0700) < 0) {
+		if (errno == EEXIST)
+			ct_err(&e, 0, "container %s exists already (%s); delete it first", id, dir);
+		else
+			ct_err(&e, errno, "mkdir %s", dir);
+		cli_fail(g, &e);
+	}
+	cgpath = ct_cgroup_path_for(&s, id);
+	if (ct_cgroup_init(&cg, cgpath, &e) < 0 || ct_cgroup_create(&cg, &s, &e) < 0)
+		goto fail;
+	if (!create && o.detach && !o.console_socket) {
+		/* a supervised container: logs, state.ini, restarts */
+		struct sup_job j = { 0 };
+		char *log = o.log_file ? ct_xstrdup(o.log_file) :
+			    ct_xasprintf("%s/log", is_ct_bundle(bundle) ? bundle : dir);
+
+		if (s.proc.terminal) {
+			ct_err(&e, 0, "-t with -d needs --console-socket (the supervisor logs output, it has no terminal)");
+			goto fail;
+		}
+		j.g = g;
+		j.id = id;
+		j.bundle = bundle;
+		j.created = ct_rt_now();
+		j.spec = &s;
+		j.cg = &cg;
+		j.policy_text = o.restart ? o.restart : "no";
+		j.log_path = log;
+		j.state_ini_dir = is_ct_bundle(bundle) ? bundle : dir;
+		j.rm = o.rm;
+		j.init = o.init;
+		if (sup_parse_restart(o.restart, &j.policy, &e) < 0 || sup_start(&j, &e) < 0)
+			goto fail;
+		ct_say("supervised: pid %d, log %s", (int)j.pid, log);
+		if (write_pid_file(o.pid_file, j.pid, &e) < 0)
+			cli_fail(g, &e);
+		return 0;
+	}
+	if (create || o.detach) {
+		fifo = ct_xasprintf("%s/exec.fifo", dir);
+		if (mkfifo(fifo, 0600) < 0) {
+			ct_err(&e, errno, "mkfifo %s", fifo);
+			goto fail;
+		}
+	}
+	sp.mode = fifo ? CT_SPAWN_CREATE : CT_SPAWN_RUN;
+	sp.id = id;
+	sp.spec = &s;
+	sp.proc = &s.proc;
+	sp.exec_fifo = fifo;
+	sp.console_socket = o.console_socket;
+	sp.preserve_fds = o.preserve_fds;
+	sp.cg = &cg;
+	sp.no_pdeathsig = fifo != NULL;
+	sp.init = o.init;
+	if (s.proc.terminal && fifo && !o.console_socket) {
+		ct_err(&e, 0, "a terminal for a detached or created container needs --console-socket");
+		goto fail;
+	}
+	if (ct_spawn_start(&sp, &e) < 0)
+		goto fail;
+	st.id = id;
+	st.bundle = bundle;
+	st.rootfs = s.rootfs;
+	st.cgroup = cg.path;
+	st.created = ct_rt_now();
+	st.pid = sp.pid;
+	st.start = ct_proc_starttime(sp.pid);
+	st.annotations = s.annotations;
+	if (ct_rt_save(g->root, &st, &e) < 0 || write_pid_file(o.pid_file, sp.pid, &e) < 0)
+		goto fail_kill;
+	if (is_ct_bundle(bundle))
+		ct_rt_write_ini(bundle, fifo && create ? "created" : "running", sp.pid, 0,
+				st.created, NULL, NULL);
+	if (create)
+		return 0;
+	if (fifo) {
+		/* run --detach: start it now and leave it running */
+		if (open_fifo_start(fifo, sp.pid, &e) < 0)
+			goto fail_kill;
+		return 0;
+	}
+	if (sp.master >= 0)
+		ct_pty_relay(sp.master, sp.pid, &status);
+	else
+		status = wait_forwarding(sp.pid);
+	code = ct_exit_status(status);
+	if (ct_cgroup_oom_kills(&cg) > 0) {
+		ct_warn("container %s was killed by the kernel: out of memory (limit %lld bytes)",
+			id, (long long)s.res.mem_limit);
+		code = 137;
+	}
+	ct_say("container exited: status %d", code);
+	if (is_ct_bundle(bundle)) {
+		char *fin = ct_rt_now();
+
+		ct_rt_write_ini(bundle, "stopped", 0, code, st.created, fin, NULL);
+		free(fin);
+	}
+	cleanup(g, id, &cg);
+	return code;
+fail_kill:
+	kill(sp.pid, SIGKILL);
+	waitpid(sp.pid, &status, 0);
+fail:
+	cleanup(g, id, &cg);
+	cli_fail(g, &e);
+}
+
+int verb_start(const struct g_opts *g, int argc, char **argv)
+{
+	struct ct_rtstate st;
+	struct ct_err e = { 0 };
+	char *fifo;
+
+	if (argc != 2)
+		ct_die_usage("usage: ct-spawn start ID");
+	if (ct_rt_load(g->root, argv[1], &st, &e) < 0)
+		cli_fail(g, &e);
+	fifo = ct_xasprintf("%s/%s/exec.fifo", g->root, st.id);
+	if (!ct_exists(fifo)) {
+		ct_err(&e, 0, "container %s is %s, not created: cannot start it", st.id,
+		       ct_rt_status(g->root, &st));
+		cli_fail(g, &e);
+	}
+	if (!ct_rt_alive(&st)) {
+		ct_err(&e, 0, "container %s: its process is gone; delete it", st.id);
+		cli_fail(g, &e);
+	}
+	if (open_fifo_start(fifo, st.pid, &e) < 0)
+		cli_fail(g, &e);
+	ct_say("started %s (pid %d)", st.id, (int)st.pid);
+	if (is_ct_bundle(st.bundle))
+		ct_rt_write_ini(st.bundle, "running", st.pid, 0, st.created, NULL, NULL);
+	free(fifo);
+	ct_rt_free(&st);
+	return 0;
+}

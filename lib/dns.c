@@ -1,0 +1,459 @@
+#include "dns.h"
+#include "buf.h"
+#include "err.h"
+#include "file.h"
+#include "ipam.h"
+#include "say.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DNS_TTL 10
+#define T_A 1
+
+/* Read a (non-compressed) question name at q[*off] into out as dotted
+ * lowercase text. */
+static int read_qname(const unsigned char *q, size_t len, size_t *off, char *out,
+		      size_t outlen)
+{
+	size_t o = *off, w = 0;
+
+	for (;;) {
+		unsigned l;
+
+		if (o >= len)
+			return -1;
+		l = q[o++];
+		if (l == 0)
+			break;
+		if (l > 63 || o + l > len || w + l + 2 > outlen)
+			return -1;
+		if (w)
+			out[w++] = '.';
+		while (l--) {
+			unsigned char c = q[o++];
+
+			out[w++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+	}
+	out[w] = 0;
+	*off = o;
+	return 0;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+int ct_dns_answer(const unsigned char *q, size_t qlen, unsigned char *out,
+		  size_t outlen, const char *domain,
+		  int (*lookup)(const char *name, uint32_t *ip, void *arg), void *arg)
+{
+	char name[256];
+	size_t off = 12, end, dl = strlen(domain), nl;
+	unsigned qtype, flags;
+	int in_domain, found;
+	uint32_t ip = 0;
+
+	if (qlen < 12 || (q[2] & 0x80) || ((q[2] >> 3) & 15) != 0 ||
+	    q[4] != 0 || q[5] != 1)
+		return -1;
+	if (read_qname(q, qlen, &off, name, sizeof name) < 0 || off + 4 > qlen)
+		return -1;
+	qtype = (unsigned)q[off] << 8 | q[off + 1];
+	end = off + 4;
+	if (end + 16 > outlen)
+		return -1;
+	nl = strlen(name);
+	in_domain = !strchr(name, '.');
+	if (dl && nl > dl + 1 && name[nl - dl - 1] == '.' && !strcmp(name + nl - dl, domain)) {
+		name[nl - dl - 1] = 0;
+		in_domain = 1;
+	} else if (dl && !strcmp(name, domain)) {
+		in_domain = 1;
+	}
+	found = *name && lookup(name, &ip, arg);
+	if (!found && !in_domain)
+		return 0;
+	memcpy(out, q, end);
+	/* QR, AA, keep RD, RA */
+	flags = 0x8000 | 0x0400 | ((unsigned)q[2] << 8 & 0x0100) | 0x0080;
+	if (!found)
+		flags |= 3;	/* NXDOMAIN */
+	put16(out + 2, flags);
+	put16(out + 6, 0);
+	put16(out + 8, 0);
+	put16(out + 10, 0);
+	if (found && qtype == T_A) {
+		unsigned char *a = out + end;
+
+		put16(out + 6, 1);
+		put16(a, 0xc00c);	/* the name in the question */
+		put16(a + 2, T_A);
+		put16(a + 4, 1);	/* IN */
+		put16(a + 6, 0);
+		put16(a + 8, DNS_TTL);
+		put16(a + 10, 4);
+		a[12] = (unsigned char)(ip >> 24);
+		a[13] = (unsigned char)(ip >> 16);
+		a[14] = (unsigned char)(ip >> 8);
+		a[15] = (unsigned char)ip;
+		end += 16;
+	}
+	return (int)end;
+}
+
+/* ---- upstream servers --------------------------------------------------- */
+
+static size_t nameservers(const char *path, uint32_t *v, size_t n, size_t max, int *stub)
+{
+	struct ct_buf b = CT_BUF_INIT;
+	char *line, *save = NULL;
+
+	if (ct_read_file(path, &b, 1 << 16, NULL) < 0 || !b.data) {
+		ct_buf_free(&b);
+		return n;
+	}
+	for (line = strtok_r(b.data, "\n", &save); line && n < max;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char addr[64];
+		uint32_t ip;
+
+		if (sscanf(line, "nameserver %63s", addr) != 1 || ct_ip_parse(addr, &ip, NULL) < 0)
+			continue;
+		if ((ip >> 24) == 127) {
+			*stub = 1;
+			continue;
+		}
+		v[n++] = ip;
+	}
+	ct_buf_free(&b);
+	return n;
+}
+
+size_t ct_dns_upstreams(const char *resolv, uint32_t *v, size_t max)
+{
+	int stub = 0, stub2 = 0;
+	size_t n = nameservers(resolv ? resolv : "/etc/resolv.conf", v, 0, max, &stub);
+
+	if (stub)
+		n = nameservers("/run/systemd/resolve/resolv.conf", v, n, max, &stub2);
+	return n;
+}
+
+/* ---- the daemon ----------------------------------------------------------- */
+
+struct member {
+	char *name;
+	uint32_t ip;
+};
+
+struct table {
+	struct member *m;
+	size_t n;
+	char *cur_id;
+	uint32_t cur_ip;
+	char **names;
+	size_t nnames;
+};
+
+static void table_add(struct table *t, const char *name, uint32_t ip)
+{
+	t->m = ct_xrealloc(t->m, (t->n + 1) * sizeof *t->m);
+	t->m[t->n].name = ct_xstrdup(name);
+	for (char *p = t->m[t->n].name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	t->m[t->n].ip = ip;
+	t->n++;
+}
+
+static void table_flush(struct table *t)
+{
+	size_t i;
+
+	if (t->cur_id && t->cur_ip) {
+		char shortid[13];
+
+		table_add(t, t->cur_id, t->cur_ip);
+		snprintf(shortid, sizeof shortid, "%.12s", t->cur_id);
+		table_add(t, shortid, t->cur_ip);
+		for (i = 0; i < t->nnames; i++)
+			table_add(t, t->names[i], t->cur_ip);
+	}
+	for (i = 0; i < t->nnames; i++)
+		free(t->names[i]);
+	free(t->names);
+	t->names = NULL;
+	t->nnames = 0;
+	free(t->cur_id);
+	t->cur_id = NULL;
+	t->cur_ip = 0;
+}
+
+static void table_clear(struct table *t)
+{
+	size_t i;
+
+	table_flush(t);
+	for (i = 0; i < t->n; i++)
+		free(t->m[i].name);
+	free(t->m);
+	t->m = NULL;
+	t->n = 0;
+}
+
+static int table_handler(void *user, const char *section, const char *key,
+			 const char *value)
+{
+	struct table *t = user;
+
+	if (strncmp(section, "endpoint ", 9))
+		return 1;
+	if (!t->cur_id || strcmp(t->cur_id, section + 9)) {
+		table_flush(t);
+		t->cur_id = ct_xstrdup(section + 9);
+	}
+	if (!strcmp(key, "ip"))
+		ct_ip_parse(value, &t->cur_ip, NULL);
+	else if (!strcmp(key, "name") || !strcmp(key, "aliases")) {
+		char *s = ct_xstrdup(value), *tok, *save = NULL;
+
+		for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			t->names = ct_xrealloc(t->names, (t->nnames + 1) * sizeof *t->names);
+			t->names[t->nnames++] = ct_xstrdup(tok);
+		}
+		free(s);
+	}
+	return 1;
+}
+
+static int table_lookup(const char *name, uint32_t *ip, void *arg)
+{
+	struct table *t = arg;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->m[i].name, name)) {
+			*ip = t->m[i].ip;
+			return 1;
+		}
+	return 0;
+}
+
+static void table_load(struct table *t, const char *path)
+{
+	FILE *f = fopen(path, "re");
+
+	table_clear(t);
+	if (!f)
+		return;
+	ini_parse_file(f, table_handler, t);
+	fclose(f);
+	table_flush(t);
+}
+
+static ssize_t forward(const unsigned char *q, size_t qlen, unsigned char *out,
+		       size_t outlen, const uint32_t *up, size_t nup)
+{
+	size_t i;
+
+	for (i = 0; i < nup; i++) {
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
+		struct pollfd p;
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		ssize_t r = -1;
+
+		if (fd < 0)
+			return -1;
+		sa.sin_addr.s_addr = htonl(up[i]);
+		p.fd = fd;
+		p.events = POLLIN;
+		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+		    send(fd, q, qlen, 0) == (ssize_t)qlen && poll(&p, 1, 2000) == 1)
+			r = recv(fd, out, outlen, 0);
+		close(fd);
+		if (r >= 12 && out[0] == q[0] && out[1] == q[1])
+			return r;
+	}
+	return -1;
+}
+
+static size_t servfail(const unsigned char *q, size_t qlen, unsigned char *out)
+{
+	size_t n = qlen < 12 ? qlen : 12;
+
+	memcpy(out, q, n);
+	if (n < 12)
+		return 0;
+	out[2] = (unsigned char)(0x80 | (q[2] & 0x01));
+	out[3] = 0x82;	/* RA, SERVFAIL */
+	memset(out + 4, 0, 8);
+	return 12;
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_size == b->st_size;
+}
+
+static void serve(int fd, const char *path, const char *domain)
+{
+	struct table t = { 0 };
+	struct stat seen = { 0 }, now;
+	uint32_t up[3];
+	size_t nup = ct_dns_upstreams(NULL, up, 3);
+	unsigned char q[1500], out[1500];
+
+	for (;;) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof from;
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+		int r;
+
+		r = poll(&p, 1, 1000);
+		if (stat(path, &now) < 0)
+			break;	/* the network is gone */
+		if (r <= 0)
+			continue;
+		n = recvfrom(fd, q, sizeof q, 0, (struct sockaddr *)&from, &fl);
+		if (n <= 0)
+			continue;
+		if (!same_file(&seen, &now)) {
+			table_load(&t, path);
+			seen = now;
+		}
+		r = ct_dns_answer(q, (size_t)n, out, sizeof out, domain, table_lookup, &t);
+		if (r < 0)
+			continue;
+		if (r == 0) {
+			ssize_t f = forward(q, (size_t)n, out, sizeof out, up, nup);
+
+			r = f > 0 ? (int)f : (int)servfail(q, (size_t)n, out);
+		}
+		if (r > 0)
+			sendto(fd, out, (size_t)r, 0, (struct sockaddr *)&from, fl);
+	}
+	table_clear(&t);
+}
+
+static char *pid_path(const char *root, const char *name)
+{
+	return ct_xasprintf("%s/networks/%s.dns.pid", root, name);
+}
+
+int ct_dns_start(const char *root, const char *name, uint32_t gw, struct ct_err *e)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
+	char ip[CT_IP_STR], *pp, *text;
+	int fd, r;
+	pid_t pid;
+
+	ct_ip_format(gw, ip);
+	ct_say("dns: listen on %s:53/udp for network %s (a forked responder)", ip, name);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return ct_err(e, errno, "socket for the DNS responder");
+	sa.sin_addr.s_addr = htonl(gw);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		ct_err(e, errno, "bind %s:53/udp for the DNS responder", ip);
+		close(fd);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(fd);
+		return ct_err(e, errno, "fork the DNS responder");
+	}
+	if (pid == 0) {
+		char *path = ct_xasprintf("%s/networks/%s.ini", root, name);
+		int nul = open("/dev/null", O_RDWR), i;
+
+		setsid();
+		prctl(PR_SET_NAME, "ct-net-dns", 0, 0, 0);
+		signal(SIGPIPE, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		if (nul >= 0) {
+			dup2(nul, 0);
+			dup2(nul, 1);
+			dup2(nul, 2);
+		}
+		/* no lock fd, no pipe of the caller may stay open here */
+		for (i = 3; i < 1024; i++)
+			if (i != fd)
+				close(i);
+		if (chdir("/") < 0)
+			_exit(1);
+		serve(fd, path, name);
+		_exit(0);
+	}
+	close(fd);
+	pp = pid_path(root, name);
+	text = ct_xasprintf("%d\n", (int)pid);
+	r = ct_write_file_atomic(pp, text, strlen(text), 0644, e);
+	free(text);
+	free(pp);
+	return r;
+}
+
+/* The responder's pid when it runs (checked by its name, so a recycled
+ * pid is never taken for it, and not a zombie), else 0. */
+static int dns_pid(const char *root, const char *name)
+{
+	char *pp = pid_path(root, name), st[128] = "", *cp;
+	struct ct_buf b = CT_BUF_INIT;
+	int pid = 0, fd;
+	ssize_t r;
+
+	if (ct_read_file(pp, &b, 64, NULL) == 0 && b.data)
+		pid = (int)strtol(b.data, NULL, 10);
+	ct_buf_free(&b);
+	free(pp);
+	if (pid <= 0)
+		return 0;
+	cp = ct_xasprintf("/proc/%d/stat", pid);
+	fd = open(cp, O_RDONLY | O_CLOEXEC);
+	free(cp);
+	if (fd < 0)
+		return 0;
+	r = read(fd, st, sizeof st - 1);
+	close(fd);
+	/* "PID (ct-net-dns) S ..." */
+	cp = r > 0 ? strstr(st, "(ct-net-dns) ") : NULL;
+	return cp && cp[13] != 'Z' && cp[13] != 'X' ? pid : 0;
+}
+
+int ct_dns_running(const char *root, const char *name)
+{
+	return dns_pid(root, name) > 0;
+}
+
+void ct_dns_stop(const char *root, const char *name)
+{
+	char *pp = pid_path(root, name);
+	int pid = dns_pid(root, name);
+
+	if (pid > 0) {
+		ct_say("dns: stop the responder of %s (kill %d)", name, pid);
+		kill(pid, SIGTERM);
+	}
+	unlink(pp);
+	free(pp);
+}

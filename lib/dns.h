@@ -1,0 +1,42 @@
+/* dns: the name server ct-net runs for each user-defined network, a small
+ * forked daemon listening on the network's gateway address, port 53/udp.
+ *
+ * It answers A queries for the network's members (container name, id, the
+ * 12-hex short id, --alias names) from networks/<name>.ini, re-read
+ * whenever that file changes, so a container joining or leaving is seen at
+ * once; other types for a member name get an empty NOERROR answer (no
+ * IPv6 here); unknown single-label names and names under "<network>."
+ * get NXDOMAIN; everything else is forwarded to the host's resolvers (the
+ * nameservers of /etc/resolv.conf, loopback stubs replaced by
+ * /run/systemd/resolve/resolv.conf). It exits when its network file goes. */
+#ifndef CT_DNS_H
+#define CT_DNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ct_err;
+
+/* The answer, pure logic (unit-tested): query q[qlen] is a DNS message;
+ * lookup(name, arg) returns 1 and sets *ip for a known name, 0 otherwise.
+ * in_domain: the suffix that is ours (the network name).
+ * Returns the reply length written to out, 0 when the query must be
+ * forwarded, -1 when it is malformed (dropped). */
+int ct_dns_answer(const unsigned char *q, size_t qlen, unsigned char *out,
+		  size_t outlen, const char *domain,
+		  int (*lookup)(const char *name, uint32_t *ip, void *arg), void *arg);
+
+/* Start the responder for network name (bound to gw:53) in a child that
+ * detaches; writes networks/<name>.dns.pid. */
+int ct_dns_start(const char *root, const char *name, uint32_t gw, struct ct_err *e);
+/* Whether the responder of network name is running. */
+int ct_dns_running(const char *root, const char *name);
+/* Stop it (kill the pid in the pid file, remove the file). */
+void ct_dns_stop(const char *root, const char *name);
+/* The upstream servers for forwarding and for the default network's
+ * resolv.conf: up to max addresses in host order, from resolv (NULL:
+ * /etc/resolv.conf), a loopback stub replaced by the servers in
+ * /run/systemd/resolve/resolv.conf. */
+size_t ct_dns_upstreams(const char *resolv, uint32_t *v, size_t max);
+
+#endif

@@ -1,0 +1,54 @@
+/* spawn: starting a container's process (or an exec'd one) from a parsed
+ * spec: clone with the spec's namespaces, user-namespace maps and cgroup
+ * placement done by the parent, the child building its root and then
+ * becoming the process (rlimits, cwd, umask, identity, capabilities,
+ * no_new_privs, seccomp, fds closed) and exec'ing it.
+ *
+ * Parent and child talk over a SOCK_SEQPACKET pair: the parent sends "go"
+ * once the maps and cgroup are in place; the child answers with
+ *   'E' text   an error (it then exits 1),
+ *   'T' + fd   the pty master (a terminal without --console-socket),
+ *   'R'        ready, waiting on the exec fifo (create),
+ * or closes its end by exec'ing (the socket is close-on-exec). */
+#ifndef CT_SPAWN_H
+#define CT_SPAWN_H
+
+#include <sys/types.h>
+
+struct ct_err;
+struct ct_cgroup;
+struct oci_spec;
+struct oci_process;
+
+enum { CT_SPAWN_RUN, CT_SPAWN_CREATE, CT_SPAWN_EXEC };
+
+struct ct_spawn {
+	int mode;
+	const char *id;
+	const struct oci_spec *spec;
+	const struct oci_process *proc;	/* the process to run (spec's or exec's) */
+	const char *exec_fifo;		/* create: the fifo start opens */
+	const char *console_socket;	/* terminal: send the pty master there */
+	int preserve_fds;		/* fds 3..3+n-1 stay open */
+	pid_t join_pid;			/* exec: the container's init */
+	const struct ct_cgroup *cg;	/* placed into this before "go" */
+	int no_pdeathsig;		/* detached runs: survive the caller */
+	int init;			/* run a copy of ct-spawn as PID 1 (--init) */
+	/* results */
+	pid_t pid;
+	int master;			/* pty master for the caller, or -1 */
+	int console_fd;			/* connected console socket (internal) */
+};
+
+int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e);
+
+/* wait status -> shell-style exit status (signal n -> 128+n) */
+int ct_exit_status(int wstatus);
+
+/* CVE-2019-5736: unless this program already runs from a sealed memfd,
+ * copy /proc/self/exe into one, seal it, and re-exec from it, so nothing
+ * in a container can ever open the runtime's binary for writing. Returns
+ * only when already sealed (or -1 with e set when that is impossible). */
+int ct_reexec_sealed(char **argv, struct ct_err *e);
+
+#endif
