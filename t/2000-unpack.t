@@ -234,16 +234,44 @@ test_expect_success 'many layers in parallel, and two unpackers of one image at 
 	! grep "^\." ls
 '
 
+# wait_stopped PID: until the process is stopped (state T)
+wait_stopped() {
+	n=0
+	while [ "$(awk "{print \$3}" /proc/$1/stat 2>/dev/null)" != T ]; do
+		n=$((n + 1)); [ $n -lt 300 ] || { echo "$1 never stopped"; return 1; }
+		sleep 0.1
+	done
+}
+
+test_expect_success 'a second unpacker of a layer waits for the first, then uses its result' '
+	CT_ROOT=$TEST_DIR/r-wait && mkdir -p "$CT_ROOT" &&
+	d=$(CT_ROOT=$CT_ROOT add_image "$fx") &&
+	{ CT_ROOT=$CT_ROOT CT_TEST_UNPACK_STOP_AFTER=20 ct-unpack "$d" >wa.out 2>wa.err & } &&
+	pa=$! &&
+	test_cleanup "kill -9 $pa" &&
+	wait_stopped $pa &&
+	{ CT_ROOT=$CT_ROOT ct-unpack -v "$d" >wb.out 2>wb.err & } &&
+	pb=$! &&
+	test_cleanup "kill -9 $pb" &&
+	sleep 1 &&
+	kill -0 $pb &&
+	ls -A "$CT_ROOT/layers" >during &&
+	test "$(grep -c tmp during)" = 1 &&
+	kill -CONT $pa &&
+	wait $pa && wait $pb &&
+	test_cmp wa.out wb.out &&
+	test_grep "waiting" wb.err &&
+	test_grep "unpacked meanwhile by another process" wb.err &&
+	! grep "unpack sha256" wb.err
+'
+
 test_expect_success 'kill -9 in the middle, then unpack again: completes, no half layer' '
 	CT_ROOT=$TEST_DIR/r-kill && mkdir -p "$CT_ROOT" &&
 	d=$(CT_ROOT=$CT_ROOT add_image "$fx") &&
 	{ CT_ROOT=$CT_ROOT CT_TEST_UNPACK_STOP_AFTER=100 ct-unpack "$d" >/dev/null 2>&1 & } &&
 	pid=$! &&
 	test_cleanup "kill -9 $pid" &&
-	n=0 && while [ "$(awk "{print \$3}" /proc/$pid/stat 2>/dev/null)" != T ]; do
-		n=$((n + 1)); [ $n -lt 300 ] || { echo "never stopped"; return 1; }
-		sleep 0.1
-	done &&
+	wait_stopped $pid &&
 	ls -A "$CT_ROOT/layers" >during &&
 	test_grep "^\..*\.tmp-$pid$" during &&
 	! grep "^[0-9a-f]" during &&
