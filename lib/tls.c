@@ -351,7 +351,8 @@ struct ct_tls *ct_tls_start(int fd, const char *host, const struct ct_tls_anchor
 		code = br_ssl_engine_last_error(&t->cc.eng);
 		if (code == BR_ERR_BAD_VERSION || code == BR_ERR_UNSUPPORTED_VERSION ||
 		    code == BR_ERR_BAD_LENGTH || code == BR_ERR_UNKNOWN_TYPE ||
-		    code == BR_ERR_TOO_LARGE || (code == BR_ERR_IO && t->eof))
+		    code == BR_ERR_TOO_LARGE ||
+		    (code == BR_ERR_IO && (t->eof || t->io_errno == ECONNRESET)))
 			*proto_err = 1;
 		tls_fail(t, "handshake with", host, e);
 		if (code >= BR_ERR_X509_OK && code < BR_ERR_RECV_FATAL_ALERT && a->source)

@@ -19,6 +19,7 @@
 use strict;
 use warnings;
 use IO::Socket::INET;
+use Socket qw(MSG_PEEK);
 use IO::Select;
 use POSIX ();
 
@@ -68,6 +69,17 @@ sub reply {
 
 sub handle {
 	my ($c, $addr) = @_;
+	# a TLS ClientHello (client trying https first): hang up, as a plain
+	# HTTP server's 400 would make it fall back
+	my $first = '';
+	recv($c, $first, 1, MSG_PEEK);
+	if ($first ne '' && ord($first) == 0x16) {
+		syswrite($c, "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+		shutdown($c, 1);
+		my $junk;
+		sysread($c, $junk, 65536);
+		return;
+	}
 	local $/ = "\r\n";
 	my $req = <$c> // return;
 	my @h;
@@ -122,7 +134,7 @@ sub handle {
 	my $sent = 0;
 	my $buf;
 	while (1) {
-		my $n = sysread($u, $buf, 65536);
+		my $n = read($u, $buf, 65536);
 		last unless $n;
 		if ($blob && $m[0] eq 'flip' && $sent <= 10 && $sent + $n > 10) {
 			substr($buf, 10 - $sent, 1) = chr(ord(substr($buf, 10 - $sent, 1)) ^ 0xff);
