@@ -87,6 +87,11 @@ test_expect_success 'awkward: 5 layers unpacked in parallel, lowest first' '
 	{ echo "$awk"; config_layers "$fxa"; } >expect &&
 	test_cmp expect out &&
 	test_grep "fork: pid" err &&
+	test_grep "parents openat2(RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS" err &&
+	test_grep "3 whiteouts (mknodat c 0 0), 1 opaque dirs (setxattr trusted.overlay.opaque=y)" err &&
+	test "$(grep -c "diff-id sha256:[0-9a-f]* matches the config" err)" = 5 &&
+	test "$(grep -c "^+ ct-unpack: rename " err)" = 5 &&
+	! grep -v "^+ ct-unpack: " err &&
 	for d in $(sed 1d out); do test_path_is_dir "$d" || return 1; done &&
 	ls -A "$CT_ROOT/layers" | grep "^\." >dots;
 	test ! -s dots
@@ -176,6 +181,48 @@ test_expect_success UMOCI 'the flattened tree equals umoci unpack of the same im
 	tree um/bundle/rootfs >theirs &&
 	test_cmp theirs ours &&
 	test "$(wc -l <ours)" -gt 300
+'
+
+# umoci_unpack LAYOUT BUNDLE: umoci unpack of the layout's first image
+umoci_unpack() {
+	mkdir -p "$2.layout" &&
+	ln -s "$1/blobs" "$2.layout/blobs" &&
+	cp "$1/oci-layout" "$2.layout/" &&
+	jq ".manifests |= [.[0] | .annotations[\"org.opencontainers.image.ref.name\"] = \"t\"]" \
+		"$1/index.json" >"$2.layout/index.json" &&
+	umoci unpack --image "$2.layout:t" "$2" >"$2.log" 2>&1 || { cat "$2.log"; return 1; }
+}
+
+test_expect_success UMOCI 'busybox flattened equals umoci unpack too' '
+	ct-unpack --flatten flat-bb "$bb" >/dev/null &&
+	umoci_unpack "$fx" um-bb &&
+	tree flat-bb >ours && tree um-bb/rootfs >theirs &&
+	test_cmp theirs ours &&
+	test "$(wc -l <ours)" -gt 250
+'
+
+test_expect_success 'awkward with zstd and with uncompressed layers: the same layer dirs and flattened tree as gzip' '
+	for c in zstd none; do
+		f=$(ct_fixture awkward --compress $c) &&
+		R=$TEST_DIR/r-awk-$c && mkdir -p "$R" &&
+		d=$(CT_ROOT=$R add_image "$f") &&
+		CT_ROOT=$R ct-unpack "$d" >o-$c &&
+		sed "1d; s|^$R/|$CT_ROOT/|" o-$c >layers-$c &&
+		sed 1d out.awk >layers-gz &&
+		test_cmp layers-gz layers-$c &&
+		for l in $(sed 1d o-$c); do
+			tree "$l" >a && tree "$CT_ROOT/layers/$(basename "$l")" >b &&
+			test_cmp b a || return 1
+		done &&
+		CT_ROOT=$R ct-unpack --flatten flat-$c "$d" >/dev/null &&
+		tree flat-$c >a && tree flat >b && test_cmp b a || return 1
+	done
+'
+
+test_expect_success UMOCI 'umoci unpack of the uncompressed awkward equals ours' '
+	umoci_unpack "$(ct_fixture awkward --compress none)" um-none &&
+	tree um-none/rootfs >theirs && tree flat-none >ours &&
+	test_cmp theirs ours
 '
 
 test_expect_success '--tar: one tar of the flattened tree, equal to --flatten' '
