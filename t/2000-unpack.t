@@ -331,6 +331,27 @@ test_expect_success 'kill -9 in the middle, then unpack again: completes, no hal
 	tree "$(sed -n 2p o)" >a && tree "$dir" >b && test_cmp b a
 '
 
+test_expect_success 'kill -9 during --tar: a running one is left alone, a dead one swept' '
+	CT_ROOT=$TEST_DIR/r-tar && mkdir -p "$CT_ROOT" &&
+	d=$(CT_ROOT=$CT_ROOT add_image "$fx") &&
+	{ CT_ROOT=$CT_ROOT CT_TEST_UNPACK_STOP_AFTER=50 ct-unpack --tar "$d" >/dev/null 2>&1 & } &&
+	pid=$! &&
+	test_cleanup "kill -9 $pid" &&
+	wait_stopped $pid &&
+	ls -A "$CT_ROOT/layers" >during &&
+	test "$(grep -c "^\.flatten-" during)" = 1 &&
+	CT_ROOT=$CT_ROOT ct-unpack -v --tar "$d" >t1.tar 2>t1.err &&
+	! grep "removing .*/\.flatten-" t1.err &&
+	ls -A "$CT_ROOT/layers" >after1 &&
+	test_cmp during after1 &&
+	kill -9 $pid && { wait $pid; true; } &&
+	CT_ROOT=$CT_ROOT ct-unpack -v --tar "$d" >t2.tar 2>t2.err &&
+	test_grep "removing .*/$(cat during), left by an interrupted" t2.err &&
+	ls -A "$CT_ROOT/layers" >after2 &&
+	test ! -s after2 &&
+	cmp t1.tar t2.tar
+'
+
 test_expect_success 'the umask does not leak into layers or flattened trees' '
 	CT_ROOT=$TEST_DIR/r-umask && mkdir -p "$CT_ROOT" &&
 	d=$(CT_ROOT=$CT_ROOT add_image "$fx") &&

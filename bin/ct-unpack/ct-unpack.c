@@ -209,7 +209,7 @@ static int do_tar(const struct ct_store *s, const struct ct_image *img,
 		  const struct opts *o)
 {
 	struct ct_err e, e2;
-	char *tmpl = ct_xasprintf("%s/layers/.flatten-XXXXXX", s->root);
+	char *tmpl = NULL;
 	char *layers = ct_xasprintf("%s/layers", s->root);
 	int fd, r;
 
@@ -217,22 +217,17 @@ static int do_tar(const struct ct_store *s, const struct ct_image *img,
 		ct_die_usage("--tar writes a tar stream: redirect stdout to a file or pipe");
 	if (ct_mkdir_p(layers, 0700, &e) < 0)
 		ct_die_err(&e);
-	if (!mkdtemp(tmpl))
-		ct_die("mkdtemp %s:", tmpl);
-	ct_say("mkdtemp %s: the flattened tree, removed afterwards", tmpl);
-	if (chmod(tmpl, 0755) < 0)
-		ct_die("chmod %s:", tmpl);
-	fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = ct_flatten_scratch(layers, &tmpl, &e);
 	if (fd < 0)
-		ct_die("open %s:", tmpl);
+		ct_die_err(&e);
 	r = flatten_into(s, img, fd, o, &e);
 	if (r == 0) {
 		ct_say("write the tree of %s as a tar on stdout", tmpl);
 		r = ct_flatten_write_tar(fd, 1, &e);
 	}
-	close(fd);
-	if (ct_rm_rf(tmpl, &e2) < 0)
+	if (ct_rm_rf(tmpl, &e2) < 0)   /* still locked: no sweeper races us */
 		ct_warn_err(&e2);
+	close(fd);
 	free(tmpl);
 	free(layers);
 	if (r < 0)
