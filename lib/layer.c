@@ -35,11 +35,14 @@
 
 /* --- the uncompressed stream, hashed as libarchive's tar reader pulls it --
  *
- * A producer thread reads the blob, decompresses it and hashes every
- * uncompressed byte exactly once, handing copies of the blocks to the tar
- * reader (the extracting thread) through a small ring: decompression and
- * SHA-256 run beside the file creation, as `zcat | tar -x` runs on two
- * CPUs. Where no thread can be started, the same steps run inline. */
+ * A producer thread reads the blob and decompresses it into a small ring
+ * of blocks; a hasher thread runs SHA-256 over every block exactly once,
+ * in order; the tar reader (the extracting thread) reads the same blocks.
+ * A block is reused only when both are done with it. So decompression,
+ * hashing and file creation run side by side, and the hash is off the
+ * critical path as long as there is a CPU for it. Where threads cannot be
+ * started, the same steps run inline (hashing in the producer when only
+ * the hasher is missing). */
 
 #define NSLOT 8
 
@@ -58,20 +61,23 @@ struct src {
 	int eof;
 	int failed;
 	char err[512];
+	int hash_in_fetch;         /* src_fetch hashes (no hasher thread) */
 	/* the ring, when threaded */
-	int threaded, joined;
-	pthread_t th;
+	int threaded, hasher, joined;
+	pthread_t th, hth;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct slot slot[NSLOT];
-	size_t head, tail, count;  /* fill at head, consume at tail */
-	int held;                  /* the tar reader holds the slot at tail */
+	uint64_t filled;           /* blocks produced */
+	uint64_t hashed;           /* blocks the hasher is done with */
+	uint64_t consumed;         /* blocks the tar reader is done with */
+	int held;                  /* the tar reader holds block `consumed` */
 	int done;                  /* producer reached the end (or failed) */
-	int stop;                  /* the consumer gave up */
+	int stop;                  /* give up: an error, or no more reading */
 };
 
-/* The next uncompressed block, hashed: its length, 0 at the end, -1 on
- * error (s->err says what). */
+/* The next uncompressed block (hashed too when hash_in_fetch): its length,
+ * 0 at the end, -1 on error (s->err says what). */
 static la_ssize_t src_fetch(struct src *s, const void **out)
 {
 	if (s->eof)
@@ -89,7 +95,8 @@ static la_ssize_t src_fetch(struct src *s, const void **out)
 		}
 		if (n == 0)
 			s->eof = 1;
-		ct_sha256_update(&s->h, s->buf, (size_t)n);
+		if (s->hash_in_fetch)
+			ct_sha256_update(&s->h, s->buf, (size_t)n);
 		s->bytes += (uint64_t)n;
 		*out = s->buf;
 		return n;
@@ -113,11 +120,20 @@ static la_ssize_t src_fetch(struct src *s, const void **out)
 		}
 		if (sz == 0)
 			continue;
-		ct_sha256_update(&s->h, b, sz);
+		if (s->hash_in_fetch)
+			ct_sha256_update(&s->h, b, sz);
 		s->bytes += sz;
 		*out = b;
 		return (la_ssize_t)sz;
 	}
+}
+
+/* The oldest block someone still uses (under mu). */
+static uint64_t ring_low(const struct src *s)
+{
+	if (!s->hasher)
+		return s->consumed;
+	return s->hashed < s->consumed ? s->hashed : s->consumed;
 }
 
 static void *producer(void *arg)
@@ -130,7 +146,7 @@ static void *producer(void *arg)
 		struct slot *sl;
 
 		pthread_mutex_lock(&s->mu);
-		while (n > 0 && s->count == NSLOT && !s->stop)
+		while (n > 0 && s->filled - ring_low(s) == NSLOT && !s->stop)
 			pthread_cond_wait(&s->cv, &s->mu);
 		if (n <= 0 || s->stop) {
 			s->done = 1;
@@ -138,7 +154,7 @@ static void *producer(void *arg)
 			pthread_mutex_unlock(&s->mu);
 			return NULL;
 		}
-		sl = &s->slot[s->head];
+		sl = &s->slot[s->filled % NSLOT];
 		pthread_mutex_unlock(&s->mu);
 		if (sl->cap < (size_t)n) {
 			free(sl->buf);
@@ -148,8 +164,31 @@ static void *producer(void *arg)
 		memcpy(sl->buf, b, (size_t)n);
 		sl->len = (size_t)n;
 		pthread_mutex_lock(&s->mu);
-		s->head = (s->head + 1) % NSLOT;
-		s->count++;
+		s->filled++;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+static void *hasher(void *arg)
+{
+	struct src *s = arg;
+
+	for (;;) {
+		struct slot *sl;
+
+		pthread_mutex_lock(&s->mu);
+		while (s->hashed == s->filled && !s->done && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->stop || s->hashed == s->filled) {
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		sl = &s->slot[s->hashed % NSLOT];
+		pthread_mutex_unlock(&s->mu);
+		ct_sha256_update(&s->h, sl->buf, sl->len);
+		pthread_mutex_lock(&s->mu);
+		s->hashed++;
 		pthread_cond_broadcast(&s->cv);
 		pthread_mutex_unlock(&s->mu);
 	}
@@ -169,14 +208,13 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 	}
 	pthread_mutex_lock(&s->mu);
 	if (s->held) {
-		s->tail = (s->tail + 1) % NSLOT;
-		s->count--;
+		s->consumed++;
 		s->held = 0;
 		pthread_cond_broadcast(&s->cv);
 	}
-	while (s->count == 0 && !s->done)
+	while (s->consumed == s->filled && !s->done)
 		pthread_cond_wait(&s->cv, &s->mu);
-	if (s->count == 0) {
+	if (s->consumed == s->filled) {
 		int failed = s->failed;
 
 		pthread_mutex_unlock(&s->mu);
@@ -185,8 +223,8 @@ static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 		return failed ? -1 : 0;
 	}
 	s->held = 1;
-	*out = s->slot[s->tail].buf;
-	n = (la_ssize_t)s->slot[s->tail].len;
+	*out = s->slot[s->consumed % NSLOT].buf;
+	n = (la_ssize_t)s->slot[s->consumed % NSLOT].len;
 	pthread_mutex_unlock(&s->mu);
 	return n;
 }
@@ -206,27 +244,47 @@ static const char *src_error(struct src *s)
 	return failed ? s->err : NULL;
 }
 
-static void src_join(struct src *s)
+/* Wait for the threads. abort: make them stop now; otherwise the hasher
+ * first hashes every block produced (the producer is done by then). */
+static void src_join(struct src *s, int abort)
 {
 	if (!s->threaded || s->joined)
 		return;
 	pthread_mutex_lock(&s->mu);
-	s->stop = 1;
+	if (abort)
+		s->stop = 1;
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->th, NULL);
+	if (s->hasher)
+		pthread_join(s->hth, NULL);
 	s->joined = 1;
 }
 
 static void src_start(struct src *s)
 {
+	s->hash_in_fetch = 1;
 	if (pthread_mutex_init(&s->mu, NULL) != 0)
 		return;
 	if (pthread_cond_init(&s->cv, NULL) != 0) {
 		pthread_mutex_destroy(&s->mu);
 		return;
 	}
+	if (pthread_create(&s->hth, NULL, hasher, s) == 0) {
+		s->hasher = 1;
+		s->hash_in_fetch = 0;
+	}
 	if (pthread_create(&s->th, NULL, producer, s) != 0) {
+		if (s->hasher) {
+			pthread_mutex_lock(&s->mu);
+			s->stop = 1;
+			pthread_cond_broadcast(&s->cv);
+			pthread_mutex_unlock(&s->mu);
+			pthread_join(s->hth, NULL);
+			s->hasher = 0;
+			s->stop = 0;
+			s->hash_in_fetch = 1;
+		}
 		pthread_cond_destroy(&s->cv);
 		pthread_mutex_destroy(&s->mu);
 		return;
@@ -243,6 +301,7 @@ static int src_open(struct src *s, int fd, enum ct_layer_comp comp,
 	memset(s, 0, sizeof *s);
 	s->fd = fd;
 	s->name = name;
+	s->hash_in_fetch = 1;
 	ct_sha256_init(&s->h);
 	if (comp == CT_LAYER_TAR) {
 		s->buf = ct_xmalloc(READ_BLOCK);
@@ -285,7 +344,7 @@ static int src_drain(struct src *s, struct ct_err *e)
 
 	while ((n = src_read(NULL, s, &b)) > 0)
 		;
-	src_join(s);
+	src_join(s, 0);
 	if (n < 0)
 		return ct_err(e, 0, "%s: %s", s->name, s->err);
 	return 0;
@@ -295,7 +354,7 @@ static void src_close(struct src *s)
 {
 	size_t i;
 
-	src_join(s);
+	src_join(s, 1);
 	if (s->threaded) {
 		pthread_cond_destroy(&s->cv);
 		pthread_mutex_destroy(&s->mu);
@@ -1268,10 +1327,11 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 		ct_err(e, ENOMEM, "archive_read_new");
 		goto out;
 	}
-	ct_say("%s: read, %s, SHA-256 of the tar%s; tar entries parsed as they stream",
+	ct_say("%s: read + %s%s, SHA-256 of the tar%s; tar entries parsed as they stream",
 	       name, comp == CT_LAYER_GZIP ? "gunzip (libarchive)" :
 	       comp == CT_LAYER_ZSTD ? "unzstd (libarchive)" : "no decompression",
-	       src.threaded ? " in a second thread" : "");
+	       src.threaded ? " in a thread" : "",
+	       src.hasher ? " in another thread" : src.threaded ? " there too" : "");
 	ct_say("%s: each entry made under the dir fd: parents openat2(RESOLVE_IN_ROOT|"
 	       "RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS|RESOLVE_NO_XDEV), leaf "
 	       "openat(O_CREAT|O_EXCL|O_NOFOLLOW)/mkdirat/symlinkat/linkat/mknodat, "
