@@ -3,9 +3,10 @@
  *
  * libarchive only reads: it decompresses the blob (a "raw" reader with the
  * gzip or zstd filter) and parses the tar (a second reader fed from the
- * first through a callback). Every uncompressed byte passes that callback
- * exactly once, where it is hashed, so the diff-id is the SHA-256 of the
- * uncompressed tar, trailing padding included.
+ * first through a callback). Every uncompressed block is hashed exactly
+ * once, in order, by a thread of its own while the tar reader consumes the
+ * same block, so the diff-id is the SHA-256 of the uncompressed tar,
+ * trailing padding included, and costs no wall time where a CPU is free.
  *
  * Every entry is created by this module, relative to a directory fd of the
  * layer root: parents are opened with openat2(RESOLVE_IN_ROOT |
