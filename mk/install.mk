@@ -1,5 +1,6 @@
 # make install PREFIX=/usr/local DESTDIR=
 #   $(PREFIX)/bin        ct-* tools, ctbox, ct
+#   $(PREFIX)/lib/ct     the verbs of ct (sh, one file per area)
 #   $(PREFIX)/share/man  man pages (bin/*/*.1, share/man/*.5 ...)
 #   $(PREFIX)/share/ct   seccomp profile, examples, docs, completions
 
@@ -16,6 +17,8 @@ install: tools
 	install -d $(BINDIR) $(SHAREDIR)
 	for f in $(TOOL_BINS) $(B)/bin/ctbox $(wildcard $(B)/bin/ct); do \
 	  install -m 755 $$f $(BINDIR)/; done
+	if [ -f $(B)/bin/ct ]; then install -d $(DESTDIR)$(PREFIX)/lib/ct && \
+	  install -m 644 $(B)/lib/ct/*.sh $(DESTDIR)$(PREFIX)/lib/ct/; fi
 	for m in $(MAN_PAGES); do \
 	  s=$${m##*.}; install -d $(MANDIR)/man$$s; \
 	  install -m 644 $$m $(MANDIR)/man$$s/; done
