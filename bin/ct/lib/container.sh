@@ -151,3 +151,6 @@ ct_wait() {
 		echo "${code:-0}"
 	done
 }
+
+ct_container_ls() { ct_ps "$@"; }
+ct_container_list() { ct_ps "$@"; }
