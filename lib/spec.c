@@ -804,6 +804,8 @@ static int apply_limits(json_t *spec, const struct ct_spec_run *r, struct ct_err
 			return ct_err(e, 0, "invalid --memory-swap \"%s\": a size like 1g, or -1 "
 				      "for unlimited", r->memory_swap);
 		}
+		if (swap == 0)
+			goto default_swap;	/* Docker: 0 is "not set" */
 		if (mem < 0)
 			return ct_err(e, 0, "--memory-swap needs --memory: you should always set "
 				      "the memory limit when using the memory swap limit");
@@ -811,8 +813,11 @@ static int apply_limits(json_t *spec, const struct ct_spec_run *r, struct ct_err
 			return ct_err(e, 0, "--memory-swap %s: the minimum memory swap limit should "
 				      "be larger than the memory limit (%s)", r->memory_swap, r->memory);
 		json_object_set_new(resources_obj(spec, "memory"), "swap", json_integer(swap));
-	} else if (mem >= 0) {
-		json_object_set_new(resources_obj(spec, "memory"), "swap", json_integer(2 * mem));
+	} else {
+default_swap:
+		if (mem >= 0)
+			json_object_set_new(resources_obj(spec, "memory"), "swap",
+					    json_integer(2 * mem));
 	}
 	if (r->cpus) {
 		char *end;
@@ -1056,6 +1061,8 @@ static int apply_ulimit(json_t *spec, const char *u, struct ct_err *e)
 	hardp = strchr(val, ':');
 	if (hardp)
 		*hardp++ = '\0';
+	if (!strncasecmp(name, "RLIMIT_", 7))
+		memmove(name, name + 7, strlen(name + 7) + 1);
 	res = oci_rlimit_from_name(name);
 	if (res < 0 || strlen(name) > 20) {
 		ct_err(e, 0, "invalid --ulimit \"%s\": unknown limit \"%s\"", u, name);
@@ -1329,12 +1336,18 @@ char *ct_spec_command_line(const json_t *spec)
 	struct ct_buf b = CT_BUF_INIT;
 	size_t i;
 
+	/* Docker's list: the path, then the args, those with a space in '' */
 	json_array_foreach(args, i, a) {
 		const char *s = json_string_value(a);
+		int quote = i && s && strchr(s, ' ');
 		if (i)
 			ct_buf_putc(&b, ' ');
+		if (quote)
+			ct_buf_putc(&b, '\'');
 		for (; s && *s; s++)
 			ct_buf_putc(&b, *s == '\n' || *s == '\r' ? ' ' : *s);
+		if (quote)
+			ct_buf_putc(&b, '\'');
 	}
 	{
 		char *r = ct_buf_detach(&b);

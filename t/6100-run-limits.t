@@ -41,6 +41,7 @@ test_expect_success '--memory-swap: -1 unlimited, default twice --memory; no fla
 	test "$(cfg -m 64m --memory-swap 128m | jq -c .memory)" = "{\"limit\":67108864,\"swap\":134217728}" &&
 	test "$(cfg -m 64m --memory-swap=-1 | jq -c .memory.swap)" = -1 &&
 	test "$(cfg -m 64m | jq -c .memory.swap)" = 134217728 &&
+	test "$(cfg -m 64m --memory-swap 0 | jq -c .memory.swap)" = 134217728 &&
 	test "$(cfg --pids-limit -1 | jq -c "[.memory, .cpu, .pids]")" = "[null,null,null]"
 '
 

@@ -39,9 +39,9 @@ test_expect_success 'ct.ini keeps its keys and has the command as docker ps show
 	ct create --network none --name cmdline busybox sh -c "echo hi; sleep 1" >id &&
 	ini=$(cfile "$(cat id)" ct.ini) &&
 	for k in id name image image_ref created rootfs; do test_grep "^$k = " "$ini" || return 1; done &&
-	test_grep "^command = sh -c echo hi; sleep 1$" "$ini" &&
+	test_grep "^command = sh -c '"'"'echo hi; sleep 1'"'"'$" "$ini" &&
 	ct ps -a --no-trunc >out &&
-	test_grep "\"sh -c echo hi; sleep 1\".* cmdline$" out &&
+	test_grep "\"sh -c '"'"'echo hi; sleep 1'"'"'\".* cmdline$" out &&
 	ct create --network none --entrypoint /bin/echo busybox a b >id &&
 	test_grep "^command = /bin/echo a b$" "$(cfile "$(cat id)" ct.ini)"
 '
