@@ -121,6 +121,10 @@ test_expect_success '--restart on-failure:2 restarts a failing container twice' 
 	done &&
 	test "$(grep -c run "$(cfile "$id" upper/count)")" = 3 &&
 	test_grep "^restart_count = 2$" "$(cfile "$id" state.ini)" &&
+	test_grep "^restart = on-failure:2$" "$(cfile "$id" ct.ini)" &&
+	ct create --network none --restart=always --init busybox >id &&
+	test_grep "^restart = always$" "$(cfile "$(cat id)" ct.ini)" &&
+	test_grep "^init = true$" "$(cfile "$(cat id)" ct.ini)" &&
 	test_expect_code 125 ct run --network none --restart always busybox true 2>err &&
 	test_grep "needs -d" err &&
 	test_expect_code 125 ct run -d --rm --network none --restart always busybox true 2>err &&

@@ -55,6 +55,7 @@ static const char usage[] =
 	"  --ulimit NAME=SOFT[:HARD] --label K=V --tmpfs PATH[:OPTS] --stop-signal SIG\n"
 	"  --stop-timeout SECS --health-cmd CMD --health-interval|--health-timeout|\n"
 	"  --health-start-period DURATION --health-retries N --no-healthcheck\n"
+	"  --restart POLICY --init (only kept in ct.ini, for ct start)\n"
 	"\n"
 	"      --umount           unmount the container's rootfs\n"
 	"      --rm               with --umount: also remove its directory\n"
@@ -73,7 +74,7 @@ enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIF
        OPT_CPUSET_CPUS, OPT_PIDS_LIMIT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT,
        OPT_ULIMIT, OPT_LABEL, OPT_TMPFS, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_HEALTH_CMD,
        OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START,
-       OPT_NO_HEALTHCHECK };
+       OPT_NO_HEALTHCHECK, OPT_RESTART, OPT_INIT };
 
 static const struct option long_opts[] = {
 	{ "name", required_argument, NULL, 'n' },
@@ -111,6 +112,8 @@ static const struct option long_opts[] = {
 	{ "health-retries", required_argument, NULL, OPT_HEALTH_RETRIES },
 	{ "health-start-period", required_argument, NULL, OPT_HEALTH_START },
 	{ "no-healthcheck", no_argument, NULL, OPT_NO_HEALTHCHECK },
+	{ "restart", required_argument, NULL, OPT_RESTART },
+	{ "init", no_argument, NULL, OPT_INIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
@@ -120,7 +123,8 @@ static const struct option long_opts[] = {
 struct mount_req {
 	const char *name;
 	const char *user;
-	int copy;
+	int copy, init;
+	const char *restart;	/* kept in ct.ini for ct start */
 	struct ct_spec_opts spec;
 	struct ct_spec_run run;	/* docker run's flags; run.seccomp: a profile,
 				 * "unconfined", or NULL: the default */
@@ -291,6 +295,10 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 		goto out;
 	c->command = ct_spec_command_line(spec);
 	c->labels = ct_spec_labels_line(spec, have_img ? img.config : NULL, &r->run);
+	if (r->restart || r->init)
+		c->extra = ct_xasprintf("%s%s%s%s", r->restart ? "restart = " : "",
+					r->restart ? r->restart : "", r->restart ? "\n" : "",
+					r->init ? "init = true\n" : "");
 
 	c->name = ct_xstrdup(r->name ? r->name : "");
 	if (ct_container_create(root, c, &busyfd, e) < 0)
@@ -552,6 +560,12 @@ int ct_mount_main(int argc, char **argv)
 		case OPT_HOSTNAME: r.spec.hostname = optarg; break;
 		case OPT_COPY: r.copy = 1; break;
 		case OPT_SECCOMP: r.run.seccomp = optarg; break;
+		case OPT_RESTART:
+			if (strpbrk(optarg, "\r\n") || !optarg[0])
+				ct_die_usage("invalid --restart \"%s\"", optarg);
+			r.restart = optarg;
+			break;
+		case OPT_INIT: r.init = 1; break;
 		case OPT_UMOUNT: umount = 1; break;
 		case OPT_RM: rm = 1; break;
 		case OPT_DIFF: diff = 1; break;

@@ -152,6 +152,8 @@ run_cmd() {
 	[ -z "$workdir" ] || m="$m -w $(q "$workdir")"
 	[ -z "$user" ] || m="$m -u $(q "$user")"
 	[ -z "$entry_set" ] || m="$m --entrypoint $(q "$entrypoint")"
+	[ -z "$restart" ] || m="$m --restart $(q "$restart")"	# kept in ct.ini for ct start
+	[ -z "$init" ] || m="$m --init"
 	cmd=
 	for w in "$@"; do cmd="$cmd $(q "$w")"; done
 	bundle=$(printf '%s\n' "$layers" | eval "tool mount $m $mount_args -- $cmd") || exit 125
