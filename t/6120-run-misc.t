@@ -91,6 +91,32 @@ test_expect_success '--health-*: annotations, Docker'"'"'s defaults for the rest
 	test "$(annot "$id" org.ct.health.start_period)" = 0
 '
 
+test_expect_success 'the image'"'"'s Healthcheck is used; flags win field by field' '
+	ct image save -o saved.tar busybox && mkdir saved && tar -C saved -xf saved.tar &&
+	cfg=$(jq -r ".[0].Config" saved/manifest.json) &&
+	jq -c ".config.Healthcheck = {\"Test\": [\"CMD-SHELL\", \"test -d /tmp\"],
+		\"Interval\": 2000000000, \"Retries\": 4}" "saved/$cfg" >saved/health.json &&
+	rm -f "saved/$cfg" saved/repositories &&
+	jq -c ".[0].Config = \"health.json\" | .[0].RepoTags = [\"healthy:latest\"]" \
+		saved/manifest.json >m && mv m saved/manifest.json &&
+	tar -C saved -cf healthy.tar . && ct image load -q -i healthy.tar >/dev/null &&
+	ct create --network none healthy >id &&
+	id=$(cat id) &&
+	test "$(annot "$id" org.ct.health.test)" = "[\"CMD-SHELL\",\"test -d /tmp\"]" &&
+	test "$(annot "$id" org.ct.health.interval)" = 2000000000 &&
+	test "$(annot "$id" org.ct.health.timeout)" = 30000000000 &&
+	test "$(annot "$id" org.ct.health.retries)" = 4 &&
+	ct create --network none --health-retries 9 --health-timeout 1s healthy >id &&
+	id=$(cat id) &&
+	test "$(annot "$id" org.ct.health.interval)" = 2000000000 &&
+	test "$(annot "$id" org.ct.health.timeout)" = 1000000000 &&
+	test "$(annot "$id" org.ct.health.retries)" = 9 &&
+	ct create --network none --health-cmd "exit 0" healthy >id &&
+	test "$(annot "$(cat id)" org.ct.health.test)" = "[\"CMD-SHELL\",\"exit 0\"]" &&
+	ct create --network none --no-healthcheck healthy >id &&
+	test "$(annot "$(cat id)" org.ct.health.test)" = "[\"NONE\"]"
+'
+
 test_expect_success 'no health check: no annotations; --no-healthcheck writes ["NONE"]' '
 	ct create --network none busybox >id &&
 	test "$(annot "$(cat id)" org.ct.health.test)" = - &&
