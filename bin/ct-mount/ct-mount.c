@@ -590,12 +590,13 @@ int ct_mount_main(int argc, char **argv)
 	root = state_root();
 	if (genname) {
 		char *name = ct_container_generate_name(root, &e);
-		if (!name)
-			ct_die_err(&e);
-		printf("%s\n", name);
-		free(name);
-		free(root);
-		return fflush(stdout) == 0 ? 0 : CT_EXIT_FAIL;
+		if (name) {
+			printf("%s\n", name);
+			free(name);
+			free(root);
+			return fflush(stdout) == 0 ? 0 : CT_EXIT_FAIL;
+		}
+		ct_die_err(&e);
 	}
 	if (umount || diff || remount) {
 		if (optind + 1 != nopts || r.spec.args)
