@@ -168,6 +168,8 @@ static int ini_cb(void *user, const char *section, const char *key, const char *
 	struct ct_container *c = user;
 	char **slot = NULL;
 
+	if (!c)
+		return 0;
 	if (strcmp(section, "container") != 0) {
 		char *x;
 		if (!c->other_sec || strcmp(c->other_sec, section)) {

@@ -786,7 +786,7 @@ static int flag_int(const char *flag, const char *s, int64_t min, int64_t *out, 
 
 static int apply_limits(json_t *spec, const struct ct_spec_run *r, struct ct_err *e)
 {
-	int64_t mem = -1, swap, v;
+	int64_t mem = -1, swap = 0, v = 0;
 
 	if (r->memory) {
 		if (ct_spec_parse_bytes(r->memory, &mem) < 0)
@@ -861,24 +861,36 @@ default_swap:
 
 /* ---- capabilities */
 
+/* A hex field of /proc/self/status ("CapBnd"); found: 1 and *out set. */
+static int status_hex(const char *field, uint64_t *out)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	size_t n = strlen(field);
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *end;
+		if (strncmp(line, field, n) || line[n] != ':')
+			continue;
+		errno = 0;
+		*out = strtoull(line + n + 1, &end, 16);
+		found = !errno && end != line + n + 1;
+	}
+	fclose(f);
+	return found;
+}
+
 /* The capabilities this process may hand on: its bounding set (root on a
  * machine without CAP_SYS_RESOURCE cannot grant it). */
 static uint64_t caps_grantable(void)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	unsigned long long bnd = 0;
-	int last = ct_caps_last(), found = 0;
+	uint64_t bnd;
+	int last = ct_caps_last();
 
-	if (f) {
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "CapBnd: %llx", &bnd) == 1) {
-				found = 1;
-				break;
-			}
-		fclose(f);
-	}
-	if (!found)
+	if (!status_hex("CapBnd", &bnd))
 		bnd = ~0ull;
 	if (last < 0 || last > OCI_CAP_LAST)
 		last = OCI_CAP_LAST;
@@ -1014,17 +1026,9 @@ static void apply_privileged(json_t *spec)
 
 static int has_sys_resource(void)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	unsigned long long eff = 0;
+	uint64_t eff = 0;
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	return (eff >> 24) & 1;	/* CAP_SYS_RESOURCE */
+	return status_hex("CapEff", &eff) && ((eff >> 24) & 1);	/* CAP_SYS_RESOURCE */
 }
 
 static int parse_rlim(const char *s, uint64_t *out)
