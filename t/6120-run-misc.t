@@ -57,8 +57,9 @@ test_expect_success 'a command longer than an ini line is cut, and the container
 
 test_expect_success '--stop-signal: the annotation, and ct stop sends it' '
 	ct run -d --network none --name sig --stop-signal SIGUSR1 busybox \
-		sh -c "trap \"exit 42\" USR1; while :; do sleep 0.1; done" >id &&
+		sh -c "trap \"exit 42\" USR1; touch /ready; while :; do sleep 0.1; done" >id &&
 	test "$(annot "$(cat id)" org.opencontainers.image.stopSignal)" = SIGUSR1 &&
+	for i in $(seq 300); do [ -e "$(cfile "$(cat id)" upper/ready)" ] && break; sleep 0.1; done &&
 	ct stop -t 5 sig >/dev/null &&
 	test "$(ct wait sig)" = 42 &&
 	test_expect_code 125 ct run --rm --network none --stop-signal SIGNOPE busybox true 2>err &&
@@ -140,7 +141,7 @@ test_expect_success '--init: PID 1 is the tiny init and the command runs under i
 test_expect_success '--restart on-failure:2 restarts a failing container twice' '
 	ct run -d --network none --restart=on-failure:2 busybox sh -c "echo run >>/count; exit 3" >id &&
 	id=$(cat id) &&
-	for i in $(seq 100); do
+	for i in $(seq 400); do
 		[ "$(grep -c run "$(cfile "$id" upper/count)" 2>/dev/null)" = 3 ] &&
 		grep -q "^status = stopped" "$(cfile "$id" state.ini)" && break
 		sleep 0.1
