@@ -246,7 +246,7 @@ static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_e
 
 static int conn_matches(const struct ct_http_conn *c, const struct ct_url *u)
 {
-	return c->fd >= 0 && c->host && u->host && u->scheme &&
+	return c->fd >= 0 && c->host && u->host &&
 	       !strcmp(c->scheme, u->scheme) && !strcasecmp(c->host, u->host) &&
 	       c->port == u->port;
 }
