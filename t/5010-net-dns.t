@@ -86,7 +86,18 @@ test_expect_success 'a stopped container (state.ini) loses its name at once' '
 	test_grep "^Address: 10.78.0.2$" out
 '
 
-test_expect_success 'connect to a second network adds eth1; names resolve there too' '
+test_expect_success 'a renamed container (ct.ini) answers to its new name at once' '
+	sed -i "s/^name = web$/name = site/" "$CT_ROOT/containers/a1/ct.ini" &&
+	cx a2 timeout 10 busybox nslookup site 10.78.0.1 >out &&
+	test_grep "^Address: 10.78.0.2$" out &&
+	test_must_fail cx a2 timeout 10 busybox nslookup web 10.78.0.1 >out 2>&1 &&
+	test_grep "NXDOMAIN" out &&
+	sed -i "s/^name = site$/name = web/" "$CT_ROOT/containers/a1/ct.ini" &&
+	cx a2 timeout 10 busybox nslookup web 10.78.0.1 >out &&
+	test_grep "^Address: 10.78.0.2$" out
+'
+
+test_expect_success 'connect to a second network adds eth1; names of both resolve' '
 	net create other >/dev/null &&
 	mkctr b1 peer &&
 	net attach --network other "$CT_ROOT/containers/b1" >/dev/null &&
@@ -96,6 +107,12 @@ test_expect_success 'connect to a second network adds eth1; names resolve there 
 	cx b1 timeout 10 busybox nslookup client 10.78.1.1 >out &&
 	test_grep "^Address: 10.78.1.3$" out &&
 	cping a2 10.78.1.2 &&
+	: "its own resolver (app) answers for the members of other too" &&
+	cx a2 timeout 10 busybox nslookup peer 10.78.0.1 >out &&
+	test_grep "^Address: 10.78.1.2$" out &&
+	: "but not to those only on app" &&
+	test_must_fail cx a1 timeout 10 busybox nslookup peer 10.78.0.1 >out 2>&1 &&
+	test_grep "NXDOMAIN" out &&
 	net disconnect other client
 '
 

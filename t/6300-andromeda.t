@@ -70,7 +70,7 @@ test_expect_success 'after the containers go, rm removes it; nothing of ct is le
 	c ps -aq >out && test_must_fail test -s out &&
 	c network rm andromeda >out &&
 	test "$(cat out)" = andromeda &&
-	hx ct-net rm bridge >/dev/null &&
+	rm_default_net &&
 	nothing_left
 '
 

@@ -92,7 +92,7 @@ test_expect_success '--network container:NAME shares its namespace' '
 test_expect_success 'after everything is removed nothing of ct is left' '
 	for n in store web web2; do c rm -f $n >/dev/null & done; wait &&
 	c network rm lab >/dev/null &&
-	hx ct-net rm bridge >/dev/null &&
+	rm_default_net &&
 	hx ip link del ct6320a &&
 	nothing_left
 '

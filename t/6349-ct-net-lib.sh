@@ -50,6 +50,13 @@ reach() { c exec "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1; }
 # no_reach FROM TARGET: nothing comes back (1 s)
 no_reach() { ! c exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
 
+# rm_default_net: remove the default network (bridge) when it was made
+rm_default_net() {
+	if hx ct-net ls --format "{{.Name}}" | grep -qx bridge; then
+		hx ct-net rm bridge >/dev/null
+	fi
+}
+
 # nothing_left: no ct link, netns, DNS responder or nft rule in the host
 nothing_left() {
 	hx ip -o link show >links &&
