@@ -67,6 +67,16 @@ test_expect_success 'inspect takes a name, an id or an id prefix; an unknown one
 	test_grep "no network named .nosuch." err
 '
 
+test_expect_success 'inspect -f: {{.Path}} and {{json .Path}}' '
+	c network inspect -f "{{.Name}} {{.Internal}} {{.IPAM.Driver}} {{ .Labels.tier }}" backend front >out &&
+	printf "backend true default back\nfront false default <no value>\n" >expect &&
+	test_cmp expect out &&
+	c network inspect --format="{{json .Labels}}" backend >out &&
+	test "$(cat out)" = "{\"team\":\"ops\",\"tier\":\"back\"}" &&
+	test_must_fail c network inspect -f "{{range .Containers}}{{end}}" backend 2>err &&
+	test_grep "only {{.Path}}" err
+'
+
 test_expect_success 'rm in use is refused naming the container; rm by id works' '
 	c run -d --network front --name web busybox sleep 300 >/dev/null &&
 	c network create extra >/dev/null &&

@@ -22,7 +22,7 @@ static const char usage_text[] =
 	"              [--label K=V] [-d bridge]\n"
 	"  ls [-q] [--no-trunc] [-f name=RE|id=|label=|dangling=|driver=|type=]\n"
 	"     [--format '{{.ID}} {{.Name}} ...']   list networks\n"
-	"  inspect NAME...             Docker-shaped JSON, with live members\n"
+	"  inspect [-f '{{.Path}}'] NAME...   Docker-shaped JSON, live members\n"
 	"  rm NAME...                  remove (refused while containers use it)\n"
 	"  prune [--removed]           reclaim what containers that are gone held\n"
 	"                              (--removed: only those whose bundle is gone)\n"
@@ -403,16 +403,103 @@ static json_t *inspect_one(const struct ct_network *n)
 	return o;
 }
 
+/* inspect --format: Docker's {{.Path.To.Field}} and {{json .Path}};
+ * strings print bare, other values (objects too) as compact JSON */
+static json_t *json_path(json_t *v, const char *path)
+{
+	char *s = ct_xstrdup(path), *tok, *save = NULL;
+
+	for (tok = strtok_r(s, ".", &save); tok && v; tok = strtok_r(NULL, ".", &save))
+		v = json_is_object(v) ? json_object_get(v, tok) : NULL;
+	free(s);
+	return v;
+}
+
+static void format_json(struct ct_buf *b, json_t *v, int as_json)
+{
+	char *t;
+
+	if (!v) {
+		ct_buf_puts(b, as_json ? "null" : "<no value>");
+		return;
+	}
+	if (!as_json && json_is_string(v)) {
+		ct_buf_puts(b, json_string_value(v));
+		return;
+	}
+	t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	ct_buf_puts(b, t ? t : "");
+	free(t);
+}
+
+static void format_object(const char *fmt, json_t *o)
+{
+	struct ct_buf b = CT_BUF_INIT;
+	const char *p = fmt;
+
+	while (*p) {
+		if (p[0] == '{' && p[1] == '{') {
+			const char *end = strstr(p, "}}");
+			char *act;
+			size_t l;
+			int as_json = 0;
+
+			if (!end)
+				ct_die_usage("inspect: --format: '{{' without '}}'");
+			act = ct_xstrndup(p + 2, (size_t)(end - p - 2));
+			p = act;
+			while (*p == ' ')
+				p++;
+			if (!strncmp(p, "json ", 5)) {
+				as_json = 1;
+				p += 5;
+				while (*p == ' ')
+					p++;
+			}
+			l = strcspn(p, " ");
+			if (*p != '.' || p[l + strspn(p + l, " ")])
+				ct_die_usage("inspect: --format: only {{.Path}} and {{json .Path}} "
+					     "here, not '{{%s}}'", act);
+			{
+				char *path = ct_xstrndup(p + 1, l - 1);
+
+				format_json(&b, *path ? json_path(o, path) : o, as_json);
+				free(path);
+			}
+			free(act);
+			p = end + 2;
+		} else if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
+			ct_buf_putc(&b, p[1] == 't' ? '\t' : '\n');
+			p += 2;
+		} else {
+			ct_buf_putc(&b, *p++);
+		}
+	}
+	printf("%s\n", b.data ? b.data : "");
+	ct_buf_free(&b);
+}
+
 static int cmd_inspect(struct ctx *c, int argc, char **argv)
 {
-	json_t *arr = json_array();
+	static const struct option lo[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 } };
+	json_t *arr = json_array(), *o;
+	const char *fmt = NULL;
 	struct ct_err e;
 	char *text;
-	int i, rc = 0;
+	int i, rc = 0, ch;
+	size_t k;
 
-	if (argc < 2)
+	while ((ch = getopt_long(argc, argv, "+f:", lo, NULL)) != -1) {
+		if (ch == 'f')
+			fmt = optarg;
+		else
+			ct_die_usage("inspect: see ct-net --help");
+	}
+	if (optind >= argc)
 		ct_die_usage("inspect needs a NAME");
-	for (i = 1; i < argc; i++) {
+	for (i = optind; i < argc; i++) {
 		struct ct_network n;
 		char *name = ct_net_find(c->root, argv[i], &e);
 
@@ -426,9 +513,14 @@ static int cmd_inspect(struct ctx *c, int argc, char **argv)
 		json_array_append_new(arr, inspect_one(&n));
 		ct_net_free(&n);
 	}
-	text = json_dumps(arr, JSON_INDENT(4));
-	printf("%s\n", text);
-	free(text);
+	if (fmt) {
+		json_array_foreach(arr, k, o)
+			format_object(fmt, o);
+	} else {
+		text = json_dumps(arr, JSON_INDENT(4));
+		printf("%s\n", text);
+		free(text);
+	}
 	json_decref(arr);
 	return rc;
 }

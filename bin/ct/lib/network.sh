@@ -10,7 +10,7 @@ usage: ct network COMMAND
          [-d bridge] NAME           a bridge network with its own names
   ls [-q] [--no-trunc] [-f name=|id=|label=|dangling=|driver=|type=]
      [--format '{{.ID}} {{.Name}}'] list networks
-  inspect NET...                    Docker-shaped JSON, live members
+  inspect [-f '{{.Path}}'] NET...   Docker-shaped JSON, live members
   connect [--alias A] [--ip IP] NET CONTAINER
   disconnect [-f] NET CONTAINER
   rm NET...                         refused while containers use it
@@ -66,9 +66,24 @@ ct_network_ls() {
 ct_network_list() { ct_network_ls "$@"; }
 
 ct_network_inspect() {
-	case ${1:-} in -h|--help) network_usage; return 0 ;; -*) usage_die "unknown flag: $1" ;; esac
+	args=
+	while [ $# -gt 0 ]; do
+		a=$1
+		case $a in --*=*) shift; set -- "${a%%=*}" "${a#*=}" "$@"; continue ;; esac
+		case $a in
+		-f|--format)
+			[ $# -ge 2 ] || usage_die "flag needs an argument: $a"
+			args="$args -f $(q "$2")"; shift ;;
+		-h|--help) network_usage; return 0 ;;
+		-*) usage_die "unknown flag: $a" ;;
+		*) break ;;
+		esac
+		shift
+	done
 	[ $# -ge 1 ] || usage_die "\"ct network inspect\" requires at least 1 argument"
-	tool net inspect "$@"
+	n=
+	for w in "$@"; do n="$n $(q "$w")"; done
+	eval "tool net inspect $args $n"
 }
 
 # connect/disconnect: the container by name, id or prefix, as ct finds them
