@@ -276,13 +276,29 @@ static void netns_remove(const char *path)
 
 /* ---- files in the bundle ---------------------------------------------------- */
 
+/* hosts, resolv.conf, hostname: replaced whole by a rename, so a reader
+ * sees the old file or the new one, but not fsync'd: they are derived
+ * from the durable state (networks/<name>.ini, netns/<id>.ini) and made
+ * again by every attach, and the fsyncs were most of attach's time. */
 static int write_text(const char *dir, const char *name, const char *text, struct ct_err *e)
 {
 	char *p = ct_xasprintf("%s/%s", dir, name);
-	int r;
+	char *tmp = ct_xasprintf("%s/.%s.tmp-%d", dir, name, (int)getpid());
+	int fd, r = 0;
 
 	ct_say("write %s", p);
-	r = ct_write_file_atomic(p, text, strlen(text), 0644, e);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		r = ct_err(e, errno, "create %s", tmp);
+	else if (ct_write_all(fd, text, strlen(text)) < 0)
+		r = ct_err(e, errno, "write %s", tmp);
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = ct_err(e, errno, "close %s", tmp);
+	if (r == 0 && rename(tmp, p) < 0)
+		r = ct_err(e, errno, "rename %s to %s", tmp, p);
+	if (r < 0 && fd >= 0)
+		unlink(tmp);
+	free(tmp);
 	free(p);
 	return r;
 }
