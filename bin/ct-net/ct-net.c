@@ -200,19 +200,20 @@ static void filter_check(const struct filter *f)
 	size_t i;
 
 	for (i = 0; i < f->n; i++) {
-		const char *v = f->kv[i], *eq = strchr(v, '=');
+		const char *v = f->kv[i];
 		static const char ok[] = " name id driver label type dangling ";
+		size_t kl = strcspn(v, "=");
 		char key[32];
 
-		if (!eq || eq == v || (size_t)(eq - v) >= sizeof key)
+		if (!v[kl] || kl == 0 || kl + 3 > sizeof key)
 			ct_die_usage("ls: bad filter '%s' (want KEY=VALUE)", v);
-		snprintf(key, sizeof key, " %.*s ", (int)(eq - v), v);
+		snprintf(key, sizeof key, " %.*s ", (int)kl, v);
 		if (!strstr(ok, key))
 			ct_die_usage("ls: invalid filter '%.*s' (name, id, driver, label, "
-				     "type, dangling)", (int)(eq - v), v);
-		if (!strncmp(v, "dangling=", 9) && strcmp(eq + 1, "true") &&
-		    strcmp(eq + 1, "false"))
-			ct_die_usage("ls: dangling=%s: want true or false", eq + 1);
+				     "type, dangling)", (int)kl, v);
+		if (!strncmp(v, "dangling=", 9) && strcmp(v + 9, "true") &&
+		    strcmp(v + 9, "false"))
+			ct_die_usage("ls: dangling=%s: want true or false", v + 9);
 	}
 }
 
@@ -255,24 +256,21 @@ static void format_line(const char *fmt, const struct ct_network *n, int notrunc
 	while (*p) {
 		if (p[0] == '{' && p[1] == '{') {
 			const char *end = strstr(p, "}}");
+			size_t span = end ? (size_t)(end - p) : 0;
+			const char *f = p + 2 + strspn(p + 2, " ");
 			char field[32];
 			size_t l;
 
-			if (!end)
+			if (!span)
 				ct_die_usage("ls: --format: '{{' without '}}'");
-			p += 2;
-			while (*p == ' ')
-				p++;
-			if (*p != '.')
+			if (*f != '.')
 				ct_die_usage("ls: --format: want {{.Field}}");
-			p++;
-			l = strcspn(p, " }");
-			if (l >= sizeof field)
+			l = strcspn(f + 1, " }");
+			if (l + 1 > sizeof field)
 				ct_die_usage("ls: --format: field name too long");
-			memcpy(field, p, l);
-			field[l] = 0;
+			snprintf(field, sizeof field, "%.*s", (int)l, f + 1);
 			format_field(&b, field, n, notrunc, header);
-			p = end + 2;
+			p += span + 2;
 		} else if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
 			ct_buf_putc(&b, p[1] == 't' ? '\t' : '\n');
 			p += 2;
@@ -440,13 +438,15 @@ static void format_object(const char *fmt, json_t *o)
 	while (*p) {
 		if (p[0] == '{' && p[1] == '{') {
 			const char *end = strstr(p, "}}");
+			size_t span = end ? (size_t)(end - p) : 0;
+			const char *next = p + span + 2;
 			char *act;
 			size_t l;
 			int as_json = 0;
 
-			if (!end)
+			if (!span)
 				ct_die_usage("inspect: --format: '{{' without '}}'");
-			act = ct_xstrndup(p + 2, (size_t)(end - p - 2));
+			act = ct_xstrndup(p + 2, span - 2);
 			p = act;
 			while (*p == ' ')
 				p++;
@@ -467,7 +467,7 @@ static void format_object(const char *fmt, json_t *o)
 				free(path);
 			}
 			free(act);
-			p = end + 2;
+			p = next;
 		} else if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
 			ct_buf_putc(&b, p[1] == 't' ? '\t' : '\n');
 			p += 2;
@@ -484,7 +484,7 @@ static int cmd_inspect(struct ctx *c, int argc, char **argv)
 	static const struct option lo[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 } };
-	json_t *arr = json_array(), *o;
+	json_t *arr = json_array();
 	const char *fmt = NULL;
 	struct ct_err e;
 	char *text;
@@ -514,8 +514,8 @@ static int cmd_inspect(struct ctx *c, int argc, char **argv)
 		ct_net_free(&n);
 	}
 	if (fmt) {
-		json_array_foreach(arr, k, o)
-			format_object(fmt, o);
+		for (k = 0; k < json_array_size(arr); k++)
+			format_object(fmt, json_array_get(arr, k));
 	} else {
 		text = json_dumps(arr, JSON_INDENT(4));
 		printf("%s\n", text);
