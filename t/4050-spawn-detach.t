@@ -116,8 +116,8 @@ test_expect_success 'a bad policy is a usage error; a start failure comes back t
 	test_expect_code 1 spawn run -d --restart sometimes --bundle m1 "$(sid bad)" 2>err &&
 	test_grep "unknown restart policy" err &&
 	mkbundle x1 ".process.args = [\"/nope\"]" &&
-	test_expect_code 1 spawn run -d --bundle x1 "$(sid nope)" 2>err &&
-	test_grep "exec /nope" err
+	test_expect_code 127 spawn run -d --bundle x1 "$(sid nope)" 2>err &&
+	test_grep "exec: \"/nope\": stat /nope: No such file or directory" err
 '
 
 test_done

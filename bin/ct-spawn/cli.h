@@ -15,6 +15,8 @@ struct g_opts {
 
 /* Report e on stderr and, with --log, in the log file; exit 1. */
 noreturn void cli_fail(const struct g_opts *g, const struct ct_err *e);
+/* The same, exiting with code (127/126 for a command that cannot run). */
+noreturn void cli_fail_code(const struct g_opts *g, const struct ct_err *e, int code);
 void cli_log(const struct g_opts *g, const char *level, const char *msg);
 
 int verb_run(const struct g_opts *g, int argc, char **argv, int create);

@@ -82,6 +82,15 @@ noreturn void cli_fail(const struct g_opts *g, const struct ct_err *e)
 	ct_die_err(e);
 }
 
+noreturn void cli_fail_code(const struct g_opts *g, const struct ct_err *e, int code)
+{
+	if (code <= 1 || code > 255)
+		cli_fail(g, e);
+	cli_log(g, "error", e->msg);
+	ct_warn_err(e);
+	exit(code);
+}
+
 int ct_spawn_main(int argc, char **argv)
 {
 	struct g_opts g = { CT_RT_DEFAULT_ROOT, NULL, 0, 0 };

@@ -209,7 +209,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	struct ct_rtstate st = { 0 };
 	struct ct_err e = { 0 };
 	char *bundle = NULL, *id = NULL, *dir, *cgpath, *fifo = NULL;
-	int c, status, code;
+	int c, status, code, fail_code = CT_EXIT_FAIL, oom = 0;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+b:dtvh", lo, NULL)) != -1) {
@@ -283,8 +283,12 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		j.state_ini_dir = is_ct_bundle(bundle) ? bundle : dir;
 		j.rm = o.rm;
 		j.init = o.init;
-		if (sup_parse_restart(o.restart, &j.policy, &e) < 0 || sup_start(&j, &e) < 0)
+		if (sup_parse_restart(o.restart, &j.policy, &e) < 0)
 			goto fail;
+		if (sup_start(&j, &e) < 0) {
+			fail_code = j.exit_code;
+			goto fail;
+		}
 		ct_say("supervised: pid %d, log %s", (int)j.pid, log);
 		if (write_pid_file(o.pid_file, j.pid, &e) < 0)
 			cli_fail(g, &e);
@@ -311,8 +315,10 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		ct_err(&e, 0, "a terminal for a detached or created container needs --console-socket");
 		goto fail;
 	}
-	if (ct_spawn_start(&sp, &e) < 0)
+	if (ct_spawn_start(&sp, &e) < 0) {
+		fail_code = sp.exit_code;
 		goto fail;
+	}
 	st.id = id;
 	st.bundle = bundle;
 	st.rootfs = s.rootfs;
@@ -325,7 +331,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		goto fail_kill;
 	if (is_ct_bundle(bundle))
 		ct_rt_write_ini(bundle, fifo && create ? "created" : "running", sp.pid, 0,
-				st.created, NULL, NULL);
+				st.created, NULL, 0, NULL);
 	if (create)
 		return 0;
 	if (fifo) {
@@ -340,6 +346,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		status = wait_forwarding(sp.pid);
 	code = ct_exit_status(status);
 	if (ct_cgroup_oom_kills(&cg) > 0) {
+		oom = 1;
 		ct_warn("container %s was killed by the kernel: out of memory (limit %lld bytes)",
 			id, (long long)s.res.mem_limit);
 		code = 137;
@@ -348,7 +355,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	if (is_ct_bundle(bundle)) {
 		char *fin = ct_rt_now();
 
-		ct_rt_write_ini(bundle, "stopped", 0, code, st.created, fin, NULL);
+		ct_rt_write_ini(bundle, "stopped", 0, code, st.created, fin, oom, NULL);
 		free(fin);
 	}
 	cleanup(g, id, &cg);
@@ -358,7 +365,7 @@ fail_kill:
 	waitpid(sp.pid, &status, 0);
 fail:
 	cleanup(g, id, &cg);
-	cli_fail(g, &e);
+	cli_fail_code(g, &e, fail_code);
 }
 
 int verb_start(const struct g_opts *g, int argc, char **argv)
@@ -385,7 +392,7 @@ int verb_start(const struct g_opts *g, int argc, char **argv)
 		cli_fail(g, &e);
 	ct_say("started %s (pid %d)", st.id, (int)st.pid);
 	if (is_ct_bundle(st.bundle))
-		ct_rt_write_ini(st.bundle, "running", st.pid, 0, st.created, NULL, NULL);
+		ct_rt_write_ini(st.bundle, "running", st.pid, 0, st.created, NULL, 0, NULL);
 	free(fifo);
 	ct_rt_free(&st);
 	return 0;

@@ -110,9 +110,10 @@ static int write_state_ini(const struct sup_job *j, const char *status, pid_t pi
 	int r;
 
 	ct_buf_printf(&b, "[state]\nstatus = %s\npid = %d\nexit_code = %d\nstarted = %s\n"
-		      "finished = %s\nrestart_count = %d\nrestart_policy = %s\nlog = %s\n",
+		      "finished = %s\nrestart_count = %d\nrestart_policy = %s\nlog = %s\n"
+		      "oom_killed = %d\n",
 		      status, (int)pid, code, started ? started : "", finished ? finished : "",
-		      restarts, j->policy_text ? j->policy_text : "no", j->log_path);
+		      restarts, j->policy_text ? j->policy_text : "no", j->log_path, j->oom_killed);
 	r = ct_write_file_atomic(path, b.data, b.len, 0644, NULL);
 	ct_buf_free(&b);
 	free(path);
@@ -154,6 +155,7 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 	sp.init = j->init;
 	if (ct_spawn_start(&sp, e) < 0) {
 		close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
+		j->exit_code = sp.exit_code;
 		return -1;
 	}
 	{
@@ -222,8 +224,10 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 	ct_buf_free(&err.line);
 	close(sfd);
 	code = ct_exit_status(status);
+	j->oom_killed = 0;
 	if (ct_cgroup_oom_kills(j->cg) > j->ooms) {
 		j->ooms = ct_cgroup_oom_kills(j->cg);
+		j->oom_killed = 1;
 		code = 137;
 		log_line(logfd, "stderr", "ct-spawn: killed by the kernel: out of memory", 45, 0);
 	}
@@ -271,6 +275,11 @@ int sup_start(struct sup_job *j, struct ct_err *e)
 			j->pid = (pid_t)strtol(msg + 3, NULL, 10);
 			return 0;
 		}
+		j->exit_code = CT_EXIT_FAIL;
+		if (n > 4 && msg[0] == 'E') {
+			j->exit_code = (int)strtol(msg + 1, NULL, 10) & 255;
+			return ct_err(e, 0, "%s", msg + 4);
+		}
 		return ct_err(e, 0, "%s", msg + 1);
 	}
 	/* the middle: a new session, then let the supervisor be orphaned */
@@ -313,7 +322,7 @@ int sup_start(struct sup_job *j, struct ct_err *e)
 		if (code < 0) {
 			if (sync[1] >= 0) {
 				char m[1100];
-				int l = snprintf(m, sizeof m, "E%s", re.msg);
+				int l = snprintf(m, sizeof m, "E%03d%s", j->exit_code, re.msg);
 
 				ct_write_all(sync[1], m, (size_t)l);
 				close(sync[1]);

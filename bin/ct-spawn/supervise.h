@@ -29,7 +29,9 @@ struct sup_job {
 	int init;
 	int restarts;
 	long ooms;
+	int oom_killed;		/* the last run ended by the OOM killer */
 	pid_t pid;		/* out: the first container pid */
+	int exit_code;		/* out: on failure, 1 or 126/127 */
 };
 
 int sup_parse_restart(const char *s, struct sup_policy *p, struct ct_err *e);
