@@ -30,6 +30,7 @@ int verb_ps(const struct g_opts *g, int argc, char **argv);
 int verb_pause(const struct g_opts *g, int argc, char **argv, int pause);
 int verb_exec(const struct g_opts *g, int argc, char **argv);
 int verb_features(const struct g_opts *g, int argc, char **argv);
+int verb_attach(const struct g_opts *g, int argc, char **argv);
 int verb_init(int argc, char **argv);
 int ct_spawn_main(int argc, char **argv);
 

@@ -20,7 +20,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: ct-spawn [GLOBAL] run [-d] [-t] [--rm] [--bundle DIR] [ID|BUNDLE]\n"
+	fputs("usage: ct-spawn [GLOBAL] run [-d] [-t] [-i] [--rm] [--bundle DIR] [ID|BUNDLE]\n"
 	      "       ct-spawn [GLOBAL] VERB [OPTIONS] ID ...\n"
 	      "Run an OCI bundle (config.json + rootfs/) as a container. With no\n"
 	      "ID or BUNDLE, run reads the bundle dir from stdin (ct pipelines).\n"
@@ -36,6 +36,8 @@ static void usage(FILE *f)
 	      "  list      [--format json] [-q]      ps [--format json] ID\n"
 	      "  exec      [--process FILE] [-t] [-d] ID [CMD...]\n"
 	      "  pause, resume   freeze/thaw the cgroup\n"
+	      "  attach    [--no-stdin] ID: the terminal/stdio of a run -d container\n"
+	      "            (ctrl-p ctrl-q detaches; exits with its status)\n"
 	      "  features  what this runtime supports, as JSON\n"
 	      "  init      tiny init for PID 1: reaps zombies, forwards signals\n"
 	      "\n"
@@ -185,6 +187,8 @@ int ct_spawn_main(int argc, char **argv)
 		return verb_pause(&g, argc, argv, 0);
 	if (strcmp(verb, "exec") == 0)
 		return verb_exec(&g, argc, argv);
+	if (strcmp(verb, "attach") == 0)
+		return verb_attach(&g, argc, argv);
 	if (strcmp(verb, "features") == 0)
 		return verb_features(&g, argc, argv);
 	ct_die_usage("unknown verb '%s' (checkpoint, restore, update, events are not supported; see ct-spawn --help)", verb);

@@ -32,7 +32,7 @@ struct run_opts {
 	const char *console_socket;
 	const char *restart;
 	const char *log_file;
-	int detach, tty, rm, preserve_fds, keep, init;
+	int detach, tty, rm, preserve_fds, keep, init, interactive;
 };
 
 /* The bundle: --bundle, else a path argument, else $CT_ROOT/containers/ID,
@@ -190,6 +190,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		{ "console-socket", required_argument, NULL, 'c' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "tty", no_argument, NULL, 't' },
+		{ "interactive", no_argument, NULL, 'i' },
 		{ "rm", no_argument, NULL, 'r' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "preserve-fds", required_argument, NULL, 'P' },
@@ -212,13 +213,14 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	int c, status, code, fail_code = CT_EXIT_FAIL, oom = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+b:dtvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+b:ditvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'b': o.bundle = optarg; break;
 		case 'p': o.pid_file = optarg; break;
 		case 'c': o.console_socket = optarg; break;
 		case 'd': o.detach = 1; break;
 		case 't': o.tty = 1; break;
+		case 'i': o.interactive = 1; break;
 		case 'r': o.rm = 1; break;
 		case 'k': o.keep = 1; break;
 		case 'v': ct_set_verbose(ct_verbose() + 1); break;
@@ -268,11 +270,11 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		char *log = o.log_file ? ct_xstrdup(o.log_file) :
 			    ct_xasprintf("%s/log", is_ct_bundle(bundle) ? bundle : dir);
 
-		if (s.proc.terminal) {
-			ct_err(&e, 0, "-t with -d needs --console-socket (the supervisor logs output, it has no terminal)");
-			goto fail;
-		}
 		j.g = g;
+		j.lsock = -1;
+		j.interactive = o.interactive;
+		if (sup_parse_health(&s, &j.hc, &e) < 0)
+			goto fail;
 		j.id = id;
 		j.bundle = bundle;
 		j.created = ct_rt_now();
