@@ -88,6 +88,36 @@ test_expect_success 'plain stdio: attach streams output and, with -i, feeds stdi
 	spawn delete "$id"
 '
 
+test_expect_success 'run -d --attach: the caller sees the output from the first byte and gets the status' '
+	id=$(sid runa) &&
+	mkbundle runa ".process.args = [\"sh\", \"-c\", \"echo first; echo second >&2; exit 6\"]" &&
+	test_expect_code 6 spawn run -d --attach --bundle runa "$id" >out 2>err &&
+	echo first >expect &&
+	test_cmp expect out &&
+	test_grep -x second err &&
+	wait_ini "$id" status stopped &&
+	spawn delete "$id"
+'
+
+test_expect_success 'run -d -t --attach (ct run -it): the first prompt shows; ctrl-p ctrl-q leaves it running' '
+	id=$(sid runit) &&
+	tmux new-session -d -s "$sess" -x 100 -y 30 \
+		"ct-spawn --root $TEST_DIR/run run -d -t --attach --bundle $TEST_DIR/tty $id; echo EXIT=\$?; sleep 30" &&
+	wait_screen "^/ #" &&
+	tmux send-keys -t "$sess" "echo \$((7*6))" Enter &&
+	wait_screen "^42" &&
+	tmux send-keys -t "$sess" C-p C-q &&
+	wait_screen "^EXIT=0" &&
+	test "$(spawn state "$id" | jq -r .status)" = running &&
+	tmux kill-session -t "$sess" &&
+	attach_in_tmux "$id" &&
+	sleep 0.3 &&
+	tmux send-keys -t "$sess" "exit 3" Enter &&
+	wait_screen "^EXIT=3" &&
+	tmux kill-session -t "$sess" &&
+	spawn delete "$id"
+'
+
 test_expect_success 'attach to a stopped or unknown container is an error' '
 	test_expect_code 1 spawn attach "$(sid nope)" 2>err &&
 	test_grep "does not exist" err &&

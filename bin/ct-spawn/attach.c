@@ -28,7 +28,7 @@
 #define KEY_P 0x10	/* ctrl-p */
 #define KEY_Q 0x11	/* ctrl-q */
 
-static int connect_attach(const struct g_opts *g, const char *id, struct ct_err *e)
+int attach_connect(const struct g_opts *g, const char *id, struct ct_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char *dir = ct_rt_dir(g->root, id);
@@ -88,33 +88,13 @@ static int send_input(int sock, const char *data, size_t n)
 	return 0;
 }
 
-int verb_attach(const struct g_opts *g, int argc, char **argv)
+int attach_relay(const char *id, int sock, int use_stdin)
 {
-	static const struct option lo[] = {
-		{ "no-stdin", no_argument, NULL, 'n' }, { NULL, 0, NULL, 0 } };
-	struct ct_rtstate st;
-	struct ct_err e = { 0 };
 	struct termios saved, raw;
 	sigset_t set;
-	int c, sock, sfd, tty, in_open = 1, pending = 0, code = -1, detached = 0;
+	int sfd, tty, in_open = use_stdin, pending = 0, code = -1, detached = 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1)
-		if (c == 'n')
-			in_open = 0;
-		else
-			return CT_EXIT_USAGE;
-	if (argc - optind != 1)
-		ct_die_usage("usage: ct-spawn attach [--no-stdin] ID");
-	if (ct_rt_load(g->root, argv[optind], &st, &e) < 0)
-		cli_fail(g, &e);
-	if (!ct_rt_alive(&st)) {
-		ct_err(&e, 0, "container %s is not running; cannot attach", st.id);
-		cli_fail(g, &e);
-	}
-	if ((sock = connect_attach(g, st.id, &e)) < 0)
-		cli_fail(g, &e);
-	ct_say("attached to %s (detach: ctrl-p ctrl-q)", st.id);
+	ct_say("attached to %s (detach: ctrl-p ctrl-q)", id);
 	tty = isatty(0) && tcgetattr(0, &saved) == 0;
 	sigemptyset(&set);
 	sigaddset(&set, SIGWINCH);
@@ -199,16 +179,46 @@ int verb_attach(const struct g_opts *g, int argc, char **argv)
 	if (tty)
 		tcsetattr(0, TCSANOW, &saved);
 	close(sock);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	if (sfd >= 0)
+		close(sfd);
 	if (detached) {
 		fprintf(stderr, "%s%s: detached from %s; it keeps running\n", tty ? "\r\n" : "",
-			ct_prog(), st.id);
-		ct_rt_free(&st);
+			ct_prog(), id);
 		return 0;
 	}
 	if (code < 0) {
-		ct_warn("the supervisor of %s closed the connection without an exit status", st.id);
+		ct_warn("the supervisor of %s closed the connection without an exit status", id);
 		code = CT_EXIT_FAIL;
 	}
+	return code;
+}
+
+int verb_attach(const struct g_opts *g, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "no-stdin", no_argument, NULL, 'n' }, { NULL, 0, NULL, 0 } };
+	struct ct_rtstate st;
+	struct ct_err e = { 0 };
+	int c, sock, code, use_stdin = 1;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+", lo, NULL)) != -1)
+		if (c == 'n')
+			use_stdin = 0;
+		else
+			return CT_EXIT_USAGE;
+	if (argc - optind != 1)
+		ct_die_usage("usage: ct-spawn attach [--no-stdin] ID");
+	if (ct_rt_load(g->root, argv[optind], &st, &e) < 0)
+		cli_fail(g, &e);
+	if (!ct_rt_alive(&st)) {
+		ct_err(&e, 0, "container %s is not running; cannot attach", st.id);
+		cli_fail(g, &e);
+	}
+	if ((sock = attach_connect(g, st.id, &e)) < 0)
+		cli_fail(g, &e);
+	code = attach_relay(st.id, sock, use_stdin);
 	ct_rt_free(&st);
 	return code;
 }

@@ -31,6 +31,10 @@ int verb_pause(const struct g_opts *g, int argc, char **argv, int pause);
 int verb_exec(const struct g_opts *g, int argc, char **argv);
 int verb_features(const struct g_opts *g, int argc, char **argv);
 int verb_attach(const struct g_opts *g, int argc, char **argv);
+/* attach.c: connect to ROOT/ID/attach.sock; relay this terminal or stdio
+ * until the container ends (its status) or ctrl-p ctrl-q (0) */
+int attach_connect(const struct g_opts *g, const char *id, struct ct_err *e);
+int attach_relay(const char *id, int sock, int use_stdin);
 int verb_init(int argc, char **argv);
 int ct_spawn_main(int argc, char **argv);
 

@@ -50,6 +50,7 @@ static void usage(FILE *f)
 	      "  --preserve-fds N,\n"
 	      "  -d detach under a supervisor: output to the log, state.ini,\n"
 	      "     --restart no|always|unless-stopped|on-failure[:N], --rm,\n"
+	      "     -i (stdin for attach), --attach (attach from the start),\n"
 	      "     --log-file F (with --console-socket S: runc-style, no supervisor).\n"
 	      "See ct-spawn(1).\n", f);
 }

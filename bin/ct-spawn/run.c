@@ -32,7 +32,7 @@ struct run_opts {
 	const char *console_socket;
 	const char *restart;
 	const char *log_file;
-	int detach, tty, rm, preserve_fds, keep, init, interactive;
+	int detach, tty, rm, preserve_fds, keep, init, interactive, attach;
 };
 
 /* The bundle: --bundle, else a path argument, else $CT_ROOT/containers/ID,
@@ -191,6 +191,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		{ "detach", no_argument, NULL, 'd' },
 		{ "tty", no_argument, NULL, 't' },
 		{ "interactive", no_argument, NULL, 'i' },
+		{ "attach", no_argument, NULL, 'a' },
 		{ "rm", no_argument, NULL, 'r' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "preserve-fds", required_argument, NULL, 'P' },
@@ -213,7 +214,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	int c, status, code, fail_code = CT_EXIT_FAIL, oom = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+b:ditvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+b:aditvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'b': o.bundle = optarg; break;
 		case 'p': o.pid_file = optarg; break;
@@ -221,6 +222,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		case 'd': o.detach = 1; break;
 		case 't': o.tty = 1; break;
 		case 'i': o.interactive = 1; break;
+		case 'a': o.attach = 1; break;
 		case 'r': o.rm = 1; break;
 		case 'k': o.keep = 1; break;
 		case 'v': ct_set_verbose(ct_verbose() + 1); break;
@@ -239,8 +241,8 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	}
 	if (argc - optind > 1)
 		ct_die_usage("%s takes one ID or BUNDLE", argv[0]);
-	if ((o.restart || o.log_file) && !o.detach)
-		ct_die_usage("--restart and --log-file go with -d (a supervised container)");
+	if ((o.restart || o.log_file || o.attach) && !o.detach)
+		ct_die_usage("--restart, --log-file and --attach go with -d (a supervised container)");
 	if (resolve(&o, optind < argc ? argv[optind] : NULL, &bundle, &id, &e) < 0 ||
 	    ct_rt_valid_id(id, &e) < 0)
 		cli_fail(g, &e);
@@ -273,6 +275,8 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		j.g = g;
 		j.lsock = -1;
 		j.interactive = o.interactive;
+		j.attach = o.attach;
+		j.attach_fd = -1;
 		if (sup_parse_health(&s, &j.hc, &e) < 0)
 			goto fail;
 		j.id = id;
@@ -294,6 +298,8 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		ct_say("supervised: pid %d, log %s", (int)j.pid, log);
 		if (write_pid_file(o.pid_file, j.pid, &e) < 0)
 			cli_fail(g, &e);
+		if (j.attach_fd >= 0)
+			return attach_relay(id, j.attach_fd, 1);
 		return 0;
 	}
 	if (create || o.detach) {

@@ -661,6 +661,17 @@ int sup_start(struct sup_job *j, struct ct_err *e)
 		close(logfd);
 		waitpid(pid, &status, 0);	/* the middle process exits at once */
 		n = read(sync[0], msg, sizeof msg - 1);
+		if (n > 0 && msg[0] == 'L') {
+			/* the supervisor listens and waits for us */
+			j->attach_fd = attach_connect(j->g, j->id, e);
+			if (j->attach_fd < 0) {
+				close(sync[0]);
+				return -1;
+			}
+			memmove(msg, msg + 1, (size_t)--n);
+			if (n == 0)
+				n = read(sync[0], msg, sizeof msg - 1);
+		}
 		close(sync[0]);
 		if (n <= 0)
 			return ct_err(e, 0, "the supervisor of %s died before starting it", j->id);
@@ -703,6 +714,15 @@ int sup_start(struct sup_job *j, struct ct_err *e)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	j->lsock = listen_attach(j);
+	if (j->attach && j->lsock >= 0) {
+		/* run --attach: the caller connects first, so that it sees
+		 * everything from the first byte */
+		struct pollfd p = { j->lsock, POLLIN, 0 };
+
+		ct_write_all(sync[1], "L", 1);
+		if (poll(&p, 1, 30000) > 0)
+			accept_client(j);
+	}
 	{
 		sigset_t set;
 

@@ -49,6 +49,8 @@ struct sup_job {
 	int rm;
 	int init;
 	int interactive;	/* -i: a stdin pipe that attach writes to */
+	int attach;		/* run --attach: the caller attaches before the start */
+	int attach_fd;		/* out: the caller's attach connection */
 	struct sup_health hc;
 	int lsock;		/* the attach socket, or -1 */
 	int clients[SUP_MAX_CLIENTS];
