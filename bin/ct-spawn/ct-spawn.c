@@ -51,6 +51,7 @@ static void usage(FILE *f)
 	      "  -d detach under a supervisor: output to the log, state.ini,\n"
 	      "     --restart no|always|unless-stopped|on-failure[:N], --rm,\n"
 	      "     -i (stdin for attach), --attach (attach from the start),\n"
+	      "     --on-exit CMD (sh -c CMD when it is over, $CT_EXIT_CODE set),\n"
 	      "     --log-file F (with --console-socket S: runc-style, no supervisor).\n"
 	      "See ct-spawn(1).\n", f);
 }

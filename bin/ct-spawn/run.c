@@ -32,6 +32,7 @@ struct run_opts {
 	const char *console_socket;
 	const char *restart;
 	const char *log_file;
+	const char *on_exit;
 	int detach, tty, rm, preserve_fds, keep, init, interactive, attach;
 };
 
@@ -192,6 +193,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		{ "tty", no_argument, NULL, 't' },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "attach", no_argument, NULL, 'a' },
+		{ "on-exit", required_argument, NULL, 'O' },
 		{ "rm", no_argument, NULL, 'r' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "preserve-fds", required_argument, NULL, 'P' },
@@ -223,6 +225,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		case 't': o.tty = 1; break;
 		case 'i': o.interactive = 1; break;
 		case 'a': o.attach = 1; break;
+		case 'O': o.on_exit = optarg; break;
 		case 'r': o.rm = 1; break;
 		case 'k': o.keep = 1; break;
 		case 'v': ct_set_verbose(ct_verbose() + 1); break;
@@ -241,8 +244,8 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	}
 	if (argc - optind > 1)
 		ct_die_usage("%s takes one ID or BUNDLE", argv[0]);
-	if ((o.restart || o.log_file || o.attach) && !o.detach)
-		ct_die_usage("--restart, --log-file and --attach go with -d (a supervised container)");
+	if ((o.restart || o.log_file || o.attach || o.on_exit) && !o.detach)
+		ct_die_usage("--restart, --log-file, --attach and --on-exit go with -d (a supervised container)");
 	if (resolve(&o, optind < argc ? argv[optind] : NULL, &bundle, &id, &e) < 0 ||
 	    ct_rt_valid_id(id, &e) < 0)
 		cli_fail(g, &e);
@@ -276,6 +279,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		j.lsock = -1;
 		j.interactive = o.interactive;
 		j.attach = o.attach;
+		j.on_exit = o.on_exit;
 		j.attach_fd = -1;
 		if (sup_parse_health(&s, &j.hc, &e) < 0)
 			goto fail;

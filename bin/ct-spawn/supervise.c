@@ -770,5 +770,24 @@ int sup_start(struct sup_job *j, struct ct_err *e)
 		ct_rm_rf(dir, &de);
 		free(dir);
 	}
+	if (j->on_exit) {
+		/* e.g. ct's clean-up of a run -d --rm container's bundle */
+		char code[16];
+		pid_t h;
+		sigset_t none;
+
+		snprintf(code, sizeof code, "%d", j->cur_code);
+		setenv("CT_EXIT_CODE", code, 1);
+		h = fork();
+		if (h == 0) {
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			signal(SIGPIPE, SIG_DFL);
+			execl("/bin/sh", "sh", "-c", j->on_exit, (char *)NULL);
+			_exit(127);
+		}
+		if (h > 0)
+			waitpid(h, NULL, 0);
+	}
 	_exit(0);
 }

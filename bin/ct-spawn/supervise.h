@@ -49,6 +49,7 @@ struct sup_job {
 	int rm;
 	int init;
 	int interactive;	/* -i: a stdin pipe that attach writes to */
+	const char *on_exit;	/* run --on-exit CMD: sh -c CMD once it is over */
 	int attach;		/* run --attach: the caller attaches before the start */
 	int attach_fd;		/* out: the caller's attach connection */
 	struct sup_health hc;
