@@ -118,6 +118,17 @@ test_expect_success 'run -d -t --attach (ct run -it): the first prompt shows; ct
 	spawn delete "$id"
 '
 
+test_expect_success 'a relative --root works for the supervisor and attach' '
+	test_cleanup "ct-spawn --root $TEST_DIR/rel/relroot delete --force rel1 2>/dev/null; true" &&
+	mkdir rel &&
+	(cd rel && ct-spawn --root relroot run -d --attach --bundle ../runa rel1 >../out 2>/dev/null; echo $? >../rc) &&
+	echo 6 >expect &&
+	test_cmp expect rc &&
+	test_grep -x first out &&
+	test -f rel/relroot/rel1/state.json &&
+	ct-spawn --root rel/relroot delete rel1
+'
+
 test_expect_success 'attach to a stopped or unknown container is an error' '
 	test_expect_code 1 spawn attach "$(sid nope)" 2>err &&
 	test_grep "does not exist" err &&

@@ -11,6 +11,7 @@
 #include "spawn.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +149,14 @@ int ct_spawn_main(int argc, char **argv)
 		}
 	}
 	ct_set_verbose(verbose);
+	if (g.root[0] != '/') {
+		/* the supervisor works from "/"; keep the state where it was asked */
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof cwd))
+			ct_die("getcwd:");
+		g.root = ct_xasprintf("%s/%s", cwd, g.root);
+	}
 	if (i >= argc) {
 		usage(stderr);
 		return CT_EXIT_USAGE;
