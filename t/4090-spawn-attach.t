@@ -118,6 +118,15 @@ test_expect_success 'run -d -t --attach (ct run -it): the first prompt shows; ct
 	spawn delete "$id"
 '
 
+test_expect_success 'run -d -i --attach: the end of the caller'\''s stdin ends the container'\''s' '
+	id=$(sid stdin) &&
+	mkbundle cat ".process.args = [\"sh\", \"-c\", \"cat; echo after-eof\"]" &&
+	printf "line1\nline2\n" | spawn run -d -i --attach --bundle cat "$id" >out &&
+	printf "line1\nline2\nafter-eof\n" >expect &&
+	test_cmp expect out &&
+	spawn delete "$id"
+'
+
 test_expect_success 'a relative --root works for the supervisor and attach' '
 	test_cleanup "ct-spawn --root $TEST_DIR/rel/relroot delete --force rel1 2>/dev/null; true" &&
 	mkdir rel &&

@@ -152,6 +152,7 @@ int attach_relay(const char *id, int sock, int use_stdin)
 			n = read(0, b, sizeof b - 1);
 			if (n <= 0) {
 				in_open = 0;
+				send(sock, "c", 1, MSG_NOSIGNAL);
 				continue;
 			}
 			/* ctrl-p ctrl-q detaches; a lone ctrl-p is passed on */

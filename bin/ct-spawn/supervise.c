@@ -390,8 +390,8 @@ static void accept_client(struct sup_job *j)
 	j->clients[j->nclients++] = c;
 }
 
-/* a message from an attached client: input or a window size */
-static void client_msg(struct sup_job *j, int i, int in_fd, int master)
+/* a message from an attached client: input, end of input, a window size */
+static void client_msg(struct sup_job *j, int i, int *in_fd, int tty)
 {
 	char buf[8193];
 	ssize_t n = recv(j->clients[i], buf, sizeof buf, MSG_DONTWAIT);
@@ -401,9 +401,15 @@ static void client_msg(struct sup_job *j, int i, int in_fd, int master)
 			drop_client(j, i);
 		return;
 	}
-	if (buf[0] == 'i' && in_fd >= 0 && n > 1)
-		ct_write_all(in_fd, buf + 1, (size_t)n - 1);
-	if (buf[0] == 'w' && master >= 0) {
+	if (buf[0] == 'i' && *in_fd >= 0 && n > 1)
+		ct_write_all(*in_fd, buf + 1, (size_t)n - 1);
+	if (buf[0] == 'c' && *in_fd >= 0 && !tty && j->attach) {
+		/* run -d -i --attach: the caller's stdin ended, so does the
+		 * container's (Docker's StdinOnce) */
+		close(*in_fd);
+		*in_fd = -1;
+	}
+	if (buf[0] == 'w' && tty && *in_fd >= 0) {
 		struct winsize ws = { 0 };
 		unsigned rows = 0, cols = 0;
 
@@ -411,7 +417,7 @@ static void client_msg(struct sup_job *j, int i, int in_fd, int master)
 		if (sscanf(buf + 1, "%u %u", &rows, &cols) == 2) {
 			ws.ws_row = (unsigned short)rows;
 			ws.ws_col = (unsigned short)cols;
-			ioctl(master, TIOCSWINSZ, &ws);
+			ioctl(*in_fd, TIOCSWINSZ, &ws);
 		}
 	}
 }
@@ -569,7 +575,7 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 			hc_read(&hc);
 		for (int i = nc - 1; i >= 0; i--)
 			if (p[6 + i].revents)
-				client_msg(j, i, in_fd, tty ? in_fd : -1);
+				client_msg(j, i, &in_fd, tty);
 	}
 	if (out.fd >= 0)
 		close(out.fd);
@@ -606,8 +612,27 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 		char x[16];
 		int n = snprintf(x, sizeof x, "x%d", code);
 
-		for (int i = 0; i < j->nclients; i++)
+		for (int i = 0; i < j->nclients; i++) {
 			send(j->clients[i], x, (size_t)n, MSG_NOSIGNAL);
+			shutdown(j->clients[i], SHUT_WR);
+		}
+		/* Closing a unix socket with unread input resets the peer,
+		 * which may then lose the status: read what the clients still
+		 * send until they hang up (they do on 'x'), a second at most. */
+		for (int t = 0; t < 20 && j->nclients; t++) {
+			struct pollfd cp[SUP_MAX_CLIENTS];
+
+			for (int i = 0; i < j->nclients; i++)
+				cp[i] = (struct pollfd){ j->clients[i], POLLIN, 0 };
+			if (poll(cp, (nfds_t)j->nclients, 50) <= 0)
+				continue;
+			for (int i = j->nclients - 1; i >= 0; i--) {
+				char junk[8193];
+
+				if (cp[i].revents && recv(j->clients[i], junk, sizeof junk, MSG_DONTWAIT) <= 0)
+					drop_client(j, i);
+			}
+		}
 		while (j->nclients)
 			drop_client(j, 0);
 	}

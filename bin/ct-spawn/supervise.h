@@ -32,7 +32,9 @@ struct sup_health {
 
 /* Attach protocol on ROOT/ID/attach.sock (SOCK_SEQPACKET), one message a
  * packet, the first byte its kind. Client to supervisor: 'i' + bytes for
- * the container's stdin (or pty), 'w' + "ROWS COLS" a window size.
+ * the container's stdin (or pty), 'c' its stdin ended (closes the
+ * container's stdin pipe when run --attach started it), 'w' + "ROWS COLS"
+ * a window size.
  * Supervisor to client: 'o' / 'e' + output (stdout, or the pty / stderr),
  * 'x' + decimal exit status when the container ends. */
 #define SUP_ATTACH_SOCK "attach.sock"
