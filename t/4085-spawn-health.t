@@ -74,6 +74,20 @@ test_expect_success 'a command that is not there fails the check with the exec m
 	spawn delete --force "$id"
 '
 
+test_expect_success 'a check that leaves a background process behind does not hang the supervisor' '
+	id=$(sid bg) &&
+	hc bg "[\"CMD-SHELL\", \"sleep 30 & echo bg-ok\"]" &&
+	spawn run -d --bundle bg "$id" &&
+	wait_ini "$id" health healthy &&
+	test_grep -x "health_log = bg-ok" "run/$id/state.ini" &&
+	sup=$(cat "run/$id/supervisor.pid") &&
+	t0=$(awk "{ print \$14 + \$15 }" /proc/$sup/stat) &&
+	sleep 1 &&
+	t1=$(awk "{ print \$14 + \$15 }" /proc/$sup/stat) &&
+	test $((t1 - t0)) -lt 20 &&
+	spawn delete --force "$id"
+'
+
 test_expect_success 'a check over its timeout is killed and counts as a failure' '
 	id=$(sid slow) &&
 	mkbundle slow ".process.args = [\"sleep\", \"60\"] |

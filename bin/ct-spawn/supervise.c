@@ -341,11 +341,17 @@ static void hc_done(struct sup_job *j, struct hc_run *r, int code, const struct 
 	const char *d;
 
 	if (r->fd >= 0) {
+		/* what is there now; a background process of the check may
+		 * hold the pipe open for longer */
 		int fl = fcntl(r->fd, F_GETFL);
+		char buf[4096];
+		ssize_t n;
 
 		fcntl(r->fd, F_SETFL, fl | O_NONBLOCK);
-		while (r->fd >= 0)
-			hc_read(r);
+		while ((n = read(r->fd, buf, sizeof buf)) > 0 && r->out.len < 65536)
+			ct_buf_add(&r->out, buf, (size_t)n);
+		close(r->fd);
+		r->fd = -1;
 	}
 	r->pid = 0;
 	/* the last non-empty line of its output, printable, short */
