@@ -417,10 +417,12 @@ static void client_msg(struct sup_job *j, int i, int *in_fd, int tty)
 	}
 	if (buf[0] == 'w' && tty && *in_fd >= 0) {
 		struct winsize ws = { 0 };
-		unsigned rows = 0, cols = 0;
+		unsigned rows, cols;
+		char *end;
 
 		buf[n] = 0;
-		if (sscanf(buf + 1, "%u %u", &rows, &cols) == 2) {
+		rows = (unsigned)strtoul(buf + 1, &end, 10);
+		if (*end == ' ' && (cols = (unsigned)strtoul(end + 1, NULL, 10)) > 0) {
 			ws.ws_row = (unsigned short)rows;
 			ws.ws_col = (unsigned short)cols;
 			ioctl(*in_fd, TIOCSWINSZ, &ws);
@@ -536,7 +538,7 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 
 		for (int i = 0; i < nc; i++)
 			p[6 + i] = (struct pollfd){ j->clients[i], POLLIN, 0 };
-		if (poll(p, (nfds_t)(6 + nc), alive ? -1 : 200) <= 0) {
+		if (poll(p, 6 + (nfds_t)nc, alive ? -1 : 200) <= 0) {
 			if (!alive)
 				break;	/* a grandchild keeps the pipe open */
 			continue;
