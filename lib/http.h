@@ -16,7 +16,11 @@
  *     ct_http_resp_done(&c, &rs);        (the connection may be reused)
  *     ct_http_conn_close(&c);
  *
- * With -v each exchange is told: "GET https://h/v2/ → 401 Unauthorized".
+ * Proxies come from HTTPS_PROXY / HTTP_PROXY (or lower case; http://
+ * proxies, optionally with user:password@) unless NO_PROXY names the host;
+ * localhost and loopback addresses always go direct, as in Go (and so in
+ * Docker). https goes through a CONNECT tunnel, plain http in absolute
+ * form. With -v each exchange is told: "GET https://h/v2/ → 401 Unauthorized".
  */
 #ifndef CT_HTTP_H
 #define CT_HTTP_H
@@ -79,6 +83,9 @@ struct ct_http_conn {
 	struct ct_tls *tls;
 	int reused;             /* this connection has served a request */
 	int tls_not_tls;        /* the last TLS handshake met a non-TLS server */
+	int no_retry;           /* the last failure will not change on retry */
+	int proxy_abs;          /* plain http through a proxy: absolute-form requests */
+	char *proxy_auth;       /* its Proxy-Authorization value, or NULL */
 	unsigned char *rbuf;
 	size_t rpos, rlen;
 };

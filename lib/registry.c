@@ -252,7 +252,7 @@ static int do_request(struct ct_registry *r, struct ct_http_conn *c, const char 
 		rc = ct_http_request(c, &rq, rs, e);
 		if (rc < 0) {
 			free(auth);
-			if (!repeatable || tries >= r->max_tries || c->tls_not_tls) {
+			if (!repeatable || tries >= r->max_tries || c->tls_not_tls || c->no_retry) {
 				free(url);
 				return -1;
 			}
