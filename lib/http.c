@@ -858,6 +858,8 @@ static int send_request(struct ct_http_conn *c, const struct ct_http_req *rq,
 				goto out;
 			}
 			left -= (uint64_t)n;
+			if (rq->progress)
+				rq->progress(rq->progress_arg, rq->body_len - left);
 		}
 		free(buf);
 	}

@@ -99,6 +99,9 @@ struct ct_http_req {
 	int body_fd;            /* ... read from this fd (when body_len > 0 and body NULL) */
 	uint64_t body_len;
 	int no_redirect;        /* return 3xx to the caller */
+	/* called as an fd body is sent, with the bytes sent so far */
+	void (*progress)(void *arg, uint64_t sent);
+	void *progress_arg;
 };
 
 void ct_http_conn_init(struct ct_http_conn *c, const struct ct_http_opts *o);

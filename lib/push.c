@@ -74,11 +74,26 @@ static int blob_exists(struct push *p, const struct ct_digest *d, int *yes, stru
 	return 0;
 }
 
+struct upload_progress {
+	struct push *p;
+	size_t line;            /* progress line, or (size_t)-1 */
+	uint64_t base, total;   /* bytes before this request, blob size */
+};
+
+static void upload_sent(void *arg, uint64_t sent)
+{
+	struct upload_progress *u = arg;
+
+	if (u->line != (size_t)-1)
+		ct_progress_bytes(&u->p->prog, u->line, u->base + sent, u->total);
+}
+
 /* Upload blob d: POST for an upload URL (unless session is one already
  * opened, which this takes over), PATCH chunks when large, the final PUT. */
 static int upload_blob(struct push *p, const struct ct_digest *d, char *session,
-		       struct ct_err *e)
+		       size_t line, struct ct_err *e)
 {
+	struct upload_progress up = { .p = p, .line = line };
 	char path[CT_REF_NAME_MAX + 64], what[CT_REF_NAME_MAX + 96];
 	char *blob = ct_store_blob_path(&p->store, d), *url = session, *put = NULL;
 	struct ct_http_resp rs;
@@ -95,6 +110,7 @@ static int upload_blob(struct push *p, const struct ct_digest *d, char *session,
 		ct_err(e, errno, "fstat %s", blob);
 		goto out;
 	}
+	up.total = (uint64_t)st.st_size;
 	if (!url) {
 		snprintf(path, sizeof path, "/v2/%s/blobs/uploads/", p->reg.repo);
 		if (ct_registry_do(&p->reg, &p->c, "POST", path, NULL, NULL, 0, &rs, e) < 0)
@@ -119,7 +135,9 @@ static int upload_blob(struct push *p, const struct ct_digest *d, char *session,
 			ct_err(e, errno, "lseek %s", blob);
 			goto out;
 		}
-		if (ct_registry_do_fd(&p->reg, &p->c, "PATCH", url, hdr, fd, n, &rs, e) < 0)
+		up.base = off;
+		if (ct_registry_do_fd(&p->reg, &p->c, "PATCH", url, hdr, fd, n, upload_sent, &up,
+				      &rs, e) < 0)
 			goto out;
 		if (rs.status != 202) {
 			ct_registry_status_err(&p->reg, &p->c, &rs, what, e);
@@ -133,13 +151,14 @@ static int upload_blob(struct push *p, const struct ct_digest *d, char *session,
 		off += n;
 	}
 	put = ct_xasprintf("%s%cdigest=%s", url, strchr(url, '?') ? '&' : '?', d->str);
+	up.base = off;
 	if (lseek(fd, (off_t)off, SEEK_SET) < 0) {
 		ct_err(e, errno, "lseek %s", blob);
 		goto out;
 	}
 	if (ct_registry_do_fd(&p->reg, &p->c, "PUT", put,
 			      "Content-Type: application/octet-stream\r\n", fd,
-			      (uint64_t)st.st_size - off, &rs, e) < 0)
+			      (uint64_t)st.st_size - off, upload_sent, &up, &rs, e) < 0)
 		goto out;
 	if (rs.status != 201 && rs.status != 204) {
 		ct_registry_status_err(&p->reg, &p->c, &rs, what, e);
@@ -273,7 +292,7 @@ static int push_blob(struct push *p, json_t *desc, int show, struct ct_err *e)
 	}
 	if (show)
 		ct_progress_status(&p->prog, line, "Pushing");
-	if (upload_blob(p, &d, session, e) < 0)
+	if (upload_blob(p, &d, session, show ? line : (size_t)-1, e) < 0)
 		return -1;
 	if (show)
 		ct_progress_status(&p->prog, line, "Pushed");

@@ -221,6 +221,7 @@ static int authenticate(struct ct_registry *r, const char *www, struct ct_err *e
 static int do_request(struct ct_registry *r, struct ct_http_conn *c, const char *method,
 		      const char *path, const char *headers, const void *body,
 		      size_t body_len, int fd, uint64_t fd_len,
+		      void (*progress)(void *, uint64_t), void *parg,
 		      struct ct_http_resp *rs, struct ct_err *e)
 {
 	char *url = (path[0] == '/') ? ct_xasprintf("%s%s", r->base, path) : ct_xstrdup(path);
@@ -243,6 +244,8 @@ static int do_request(struct ct_registry *r, struct ct_http_conn *c, const char 
 			}
 			rq.body_fd = fd;
 			rq.body_len = fd_len;
+			rq.progress = progress;
+			rq.progress_arg = parg;
 		}
 		pthread_mutex_lock(&r->lock);
 		auth = r->auth ? ct_xstrdup(r->auth) : NULL;
@@ -305,14 +308,15 @@ int ct_registry_do(struct ct_registry *r, struct ct_http_conn *c, const char *me
 		   const char *path, const char *headers, const void *body,
 		   size_t body_len, struct ct_http_resp *rs, struct ct_err *e)
 {
-	return do_request(r, c, method, path, headers, body, body_len, -1, 0, rs, e);
+	return do_request(r, c, method, path, headers, body, body_len, -1, 0, NULL, NULL, rs, e);
 }
 
 int ct_registry_do_fd(struct ct_registry *r, struct ct_http_conn *c, const char *method,
 		      const char *path, const char *headers, int fd, uint64_t len,
+		      void (*progress)(void *arg, uint64_t sent), void *arg,
 		      struct ct_http_resp *rs, struct ct_err *e)
 {
-	return do_request(r, c, method, path, headers, NULL, 0, fd, len, rs, e);
+	return do_request(r, c, method, path, headers, NULL, 0, fd, len, progress, arg, rs, e);
 }
 
 int ct_registry_status_err(struct ct_registry *r, struct ct_http_conn *c,

@@ -171,6 +171,17 @@ test_expect_success 'token auth registry: wrong password is a clear error' '
 	test_grep "login as \"$REG_USER\" refused by .*: wrong username or password" err
 '
 
+test_expect_success 'on a terminal: live progress lines (pull and push)' '
+	rm -f "$DOCKER_CONFIG/config.json" &&
+	CT_ROOT=$TEST_DIR/root3 script -qec "ct-pull $REG_plain/awk:1" /dev/null >tty.out &&
+	test_grep "$(printf "\033\\[2K")" tty.out &&
+	test_grep "Pull complete" tty.out &&
+	CT_ROOT=$TEST_DIR/root3 script -qec "ct-push $REG_plain/awk:1 $REG_tls/tty/awk:1" /dev/null >tty.out &&
+	test_grep "$(printf "\033\\[2K")" tty.out &&
+	test_grep "Pushed" tty.out &&
+	test_grep "1: digest: $awkd" tty.out
+'
+
 test_expect_success 'an image not in the store: clear error, nothing sent; usage errors exit 2' '
 	test_expect_code 1 ct-push $REG_tls/nothere:1 2>err &&
 	test_grep "image \"$REG_tls/nothere:1\" not found" err &&
