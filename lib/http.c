@@ -716,6 +716,37 @@ ssize_t ct_http_read(struct ct_http_conn *c, struct ct_http_resp *rs, void *buf,
 		if (rs->done)
 			return 0;
 	}
+	if (c->rpos == c->rlen && n >= RBUF_SIZE / 4 && !rs->chunked) {
+		/* a large read with nothing buffered: straight into buf */
+		size_t want = !rs->until_close && rs->left < n ? (size_t)rs->left : n;
+		if (c->tls) {
+			r = ct_tls_read(c->tls, buf, want, e);
+		} else {
+			do {
+				r = read(c->fd, buf, want);
+			} while (r < 0 && errno == EINTR);
+			if (r < 0)
+				ct_err(e, errno == EAGAIN ? ETIMEDOUT : errno, "read from %s", c->host);
+		}
+		if (r > 0) {
+			if (!rs->until_close) {
+				rs->left -= (uint64_t)r;
+				rs->done = rs->left == 0;
+			}
+			return r;
+		}
+		if (r < 0) {
+			rs->conn_close = 1;
+			return -1;
+		}
+		rs->conn_close = 1;
+		if (rs->until_close) {
+			rs->done = 1;
+			return 0;
+		}
+		errno = 0;
+		return ct_err(e, 0, "%s closed the connection in the middle of the body", c->host);
+	}
 	if (c->rpos == c->rlen) {
 		r = conn_fill(c, e);
 		if (r < 0) {
