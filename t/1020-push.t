@@ -15,7 +15,9 @@ test_expect_success 'set up registries and pull images into the store' '
 	registry_push "$(ct_fixture busybox)" latest bb:1 &&
 	registry_push "$(ct_fixture awkward)" latest awk:1 &&
 	registry_push "$(ct_fixture busybox --index)" latest multi:1 --all &&
+	registry_push "$(ct_fixture busybox --docker)" - dock:1 &&
 	bbd=$(ct-pull -q $REG_plain/bb:1) &&
+	dockd=$(ct-pull -q $REG_plain/dock:1) &&
 	awkd=$(ct-pull -q $REG_plain/awk:1) &&
 	multid=$(ct-pull -q $REG_plain/multi:1)
 '
@@ -40,6 +42,15 @@ test_expect_success 'the manifest went up with its own media type' '
 	mt=$(jq -r ".manifests[] | select(.digest == \"$bbd\") | .mediaType" "$CT_ROOT/images/index.json" | head -n1) &&
 	skopeo inspect --raw --tls-verify=false "docker://$REG_plain/copy/bb:2" | jq -r .mediaType >got &&
 	echo "$mt" >want && test_cmp want got
+'
+
+test_expect_success 'a Docker schema2 image goes up as one, same digest' '
+	ct-push -q $REG_plain/dock:1 $REG_tls/dock2:1 >out &&
+	echo "$dockd" >want && test_cmp want out &&
+	skopeo inspect --raw --tls-verify=false "docker://$REG_plain/dock2:1" >raw &&
+	jq -r .mediaType raw >got &&
+	echo application/vnd.docker.distribution.manifest.v2+json >want && test_cmp want got &&
+	sha256sum <raw | sed "s/ .*//;s/^/sha256:/" >got && echo "$dockd" >want && test_cmp want got
 '
 
 test_expect_success 'pulled back by ct-pull into a fresh store: same digest, blobs intact' '
