@@ -11,7 +11,8 @@
 #
 # Plain HTTP by default; BENCH_TLS=1 serves HTTPS with a CA made here (ct
 # gets it as [registry] ca, skopeo with --src-cert-dir).
-# Prints hyperfine's medians and the ratio ct/skopeo (below 1: ct faster).
+# Prints hyperfine's medians and the ratio ct/skopeo (below 1: ct faster),
+# and the CPU time each used (a fairer figure on a loaded machine).
 # Usage: sh bench/pull.sh [RUNS]   (needs skopeo, hyperfine, jq,
 # docker-registry, openssl for TLS; run `make` first; as root for mkimage)
 set -eu
@@ -91,6 +92,7 @@ done
 
 export CT_CONFIG=$T/ct.conf
 median() { jq -r ".results[$1].median" "$T/$2.json"; }
+cpu() { jq -r ".results[$1] | .user + .system" "$T/$2.json"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "registry: docker-registry on $host ($( [ "$tls" = 1 ] && echo HTTPS || echo plain HTTP)); $runs runs each"
@@ -107,10 +109,16 @@ for img in small 5layer big; do
 		>/dev/null
 done
 
-printf '%-8s %12s %12s %8s\n' image ct-pull skopeo ratio
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) CPUs"
+printf '%-8s %12s %12s %8s   %10s %10s %8s\n' image ct-pull skopeo ratio \
+	"ct cpu" "sk cpu" "cpu"
 for img in small 5layer big; do
 	a=$(median 0 $img)
 	b=$(median 1 $img)
-	printf '%-8s %11.3fs %11.3fs %8s\n' "$img" "$a" "$b" "$(ratio "$a" "$b")"
+	ca=$(cpu 0 $img)
+	cb=$(cpu 1 $img)
+	printf '%-8s %11.3fs %11.3fs %8s   %9.3fs %9.3fs %8s\n' "$img" "$a" "$b" \
+		"$(ratio "$a" "$b")" "$ca" "$cb" "$(ratio "$ca" "$cb")"
 done
+echo "(median wall time, and mean user+system CPU time, of $runs runs)"
 echo "goal: ratio <= 0.6 on 5layer, <= 0.7 on big"
