@@ -229,7 +229,7 @@ static int in_cidr(const char *host, const char *cidr)
  * for all, IP addresses and CIDR ranges, "example.com" for that name and
  * its subdomains, ".example.com" for subdomains only, each with an
  * optional ":port". */
-static int no_proxy_match(const char *list, const struct ct_url *u)
+int ct_http_no_proxy(const char *list, const char *host, int port)
 {
 	char *copy = ct_xstrdup(list), *save = NULL, *ent;
 	int hit = 0;
@@ -243,7 +243,7 @@ static int no_proxy_match(const char *list, const struct ct_url *u)
 			break;
 		}
 		if (strchr(ent, '/')) {
-			hit = in_cidr(u->host, ent);
+			hit = in_cidr(host, ent);
 			continue;
 		}
 		if (*h == '[') {                /* [v6]:port */
@@ -258,19 +258,19 @@ static int no_proxy_match(const char *list, const struct ct_url *u)
 		}
 		if (colon) {
 			*colon = 0;
-			if (atoi(colon + 1) != u->port)
+			if (atoi(colon + 1) != port)
 				continue;
 		}
-		hl = strlen(u->host);
+		hl = strlen(host);
 		el = strlen(h);
 		if (*h == '.')
-			hit = hl > el && !strcasecmp(u->host + hl - el, h);
+			hit = hl > el && !strcasecmp(host + hl - el, h);
 		else if (!strncmp(h, "*.", 2))
-			hit = hl > el - 1 && !strcasecmp(u->host + hl - (el - 1), h + 1);
+			hit = hl > el - 1 && !strcasecmp(host + hl - (el - 1), h + 1);
 		else
-			hit = !strcasecmp(u->host, h) ||
-			      (hl > el && u->host[hl - el - 1] == '.' &&
-			       !strcasecmp(u->host + hl - el, h));
+			hit = !strcasecmp(host, h) ||
+			      (hl > el && host[hl - el - 1] == '.' &&
+			       !strcasecmp(host + hl - el, h));
 	}
 	free(copy);
 	return hit;
@@ -322,7 +322,7 @@ static int proxy_for(const struct ct_url *u, struct ct_url *pu, char **auth, str
 	int rc;
 
 	*auth = NULL;
-	if (!v || is_loopback(u->host) || (np && no_proxy_match(np, u)))
+	if (!v || is_loopback(u->host) || (np && ct_http_no_proxy(np, u->host, u->port)))
 		return 0;
 	rest = strstr(v, "://") ? strstr(v, "://") + 3 : v;
 	if (strstr(v, "://") && strncasecmp(v, "http://", 7))

@@ -121,6 +121,11 @@ int ct_http_read_all(struct ct_http_conn *c, struct ct_http_resp *rs, struct ct_
  * stays usable, else the connection is closed. Frees rs. */
 void ct_http_resp_done(struct ct_http_conn *c, struct ct_http_resp *rs);
 
+/* 1 when host:port is named by list, a NO_PROXY value: comma-separated
+ * "*", IP addresses, CIDR ranges, names (matching their subdomains too),
+ * ".names" (subdomains only), each with an optional ":port". */
+int ct_http_no_proxy(const char *list, const char *host, int port);
+
 /* First header of that name (case-insensitive), or NULL. */
 const char *ct_http_header(const struct ct_http_resp *rs, const char *name);
 
