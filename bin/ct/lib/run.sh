@@ -18,7 +18,9 @@ usage: ct run [OPTIONS] IMAGE [COMMAND] [ARG...]
       --network NET       bridge (default), none, host, NAME, container:ID
       --network-alias A   --ip IP   --add-host H:IP   --dns IP
       --platform P        --pull always|missing|never
-  -v, --verbose-ct        narrate each tool's kernel-level steps
+  -v, --volume [SRC:]DST[:ro]   a volume (NAME:, none: anonymous) or bind
+      --mount type=bind|volume|tmpfs,source=S,target=T[,readonly]
+      --verbose-ct        narrate each tool's kernel-level steps
 
 See ct(1) for every option.
 EOF
@@ -87,7 +89,9 @@ run_cmd() {
 		--platform) need "$@"; platform=$2; shift ;;
 		--pull) need "$@"; pull=$2; shift
 			case $pull in always|missing|never) ;; *) usage_die "invalid --pull \"$pull\": always, missing or never" ;; esac ;;
-		-v|--verbose-ct) verbose=-v ;;
+		-v|--volume) need "$@"; mount_args="$mount_args --volume=$(q "$2")"; shift ;;
+		--mount) need "$@"; mount_args="$mount_args --mount=$(q "$2")"; shift ;;
+		--verbose-ct) verbose=-v ;;
 		--help) run_usage; exit 0 ;;
 		--) shift; break ;;
 		-*) usage_die "unknown flag: $a" ;;
@@ -144,7 +148,7 @@ run_cmd() {
 	[ -n "$interactive" ] || [ -n "$tty" ] || exec </dev/null
 	tool spawn run $verbose $s "$bundle"
 	rc=$?
-	[ -z "$rm" ] || rm_container "$id" >/dev/null 2>&1
+	[ -z "$rm" ] || volume_rm_container "$id" >/dev/null 2>&1
 	exit "$rc"
 }
 
