@@ -628,7 +628,7 @@ int ct_mount_parse_v(const char *spec, struct ct_mount_spec *m, struct ct_err *e
 			break;
 		*p++ = '\0';
 	}
-	if (p || !spec[0] || (n >= 2 && (!parts[0][0] || !parts[1][0]))) {
+	if (p || n > 3 || !spec[0] || (n >= 2 && (!parts[0][0] || !parts[1][0]))) {
 		ct_err(e, 0, "invalid volume specification: '%s'", spec);
 		goto out;
 	}

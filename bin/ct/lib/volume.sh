@@ -13,7 +13,7 @@ ct_volume_prune() { need_tool volume "volume prune"; tool volume prune "$@"; }
 # volume_anon_of ID: the anonymous volumes container ID uses (its ct.ini
 # has a line "volume = NAME:/target" for each volume it mounts)
 volume_anon_of() {
-	sed -n 's/^[ \t]*volume[ \t]*=[ \t]*\([^:]*\):.*/\1/p' "$CDIR/$1/ct.ini" 2>/dev/null |
+	sed -n 's/^volume = \([^:]*\):.*/\1/p' "$CDIR/$1/ct.ini" 2>/dev/null |
 	while IFS= read -r v; do
 		[ "$(ini_get "$ROOT/volumes/$v/volume.ini" volume anonymous)" = 1 ] && echo "$v"
 	done
