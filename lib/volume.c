@@ -99,14 +99,43 @@ void ct_volume_free(struct ct_volume *v)
  * section, key and value; nonzero stops. */
 typedef int (*line_fn)(void *user, const char *section, const char *key, const char *val);
 
+/* These files are small: read them without ct_read_file's 64 KiB steps. */
+static int read_small(const char *path, struct ct_buf *b, struct ct_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return ct_err(e, errno, "open %s", path);
+	for (;;) {
+		ssize_t n;
+		ct_buf_grow(b, 2048);
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b->len + (size_t)n > (1u << 20)) {
+			int err = n < 0 ? errno : EFBIG;
+			close(fd);
+			return ct_err(e, err, "read %s", path);
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
+	}
+	close(fd);
+	return 0;
+}
+
 static int read_ini(const char *path, line_fn fn, void *user, struct ct_err *e)
 {
 	struct ct_buf b = CT_BUF_INIT;
 	char section[64] = "", *save = NULL;
 	int r = 0;
 
-	if (ct_read_file(path, &b, 1u << 20, e) < 0)
+	if (read_small(path, &b, e) < 0) {
+		ct_buf_free(&b);
 		return -1;
+	}
 	for (char *l = strtok_r(b.data ? b.data : (char *)"", "\n", &save); l && !r;
 	     l = strtok_r(NULL, "\n", &save)) {
 		char *k = l, *eq, *v;
@@ -401,6 +430,77 @@ char **ct_volume_users(const char *root, const char *name, struct ct_err *e)
 	free(dir);
 	qsort(v, n, sizeof(char *), str_cmp);
 	return v;
+}
+
+static int used_line(void *user, const char *section, const char *key, const char *val)
+{
+	struct ct_buf *names = user;
+	const char *colon = strchr(val, ':');
+
+	if (!strcmp(section, "container") && !strcmp(key, "volume") && colon) {
+		ct_buf_add(names, val, (size_t)(colon - val));
+		ct_buf_putc(names, '\n');
+	}
+	return 0;
+}
+
+char **ct_volumes_in_use(const char *root, struct ct_err *e)
+{
+	char *dir = ct_containers_dir(root);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct ct_buf names = CT_BUF_INIT;
+	char **v = ct_xcalloc(1, sizeof(char *)), *save = NULL;
+	size_t n = 0;
+
+	if (!d) {
+		int err = errno;
+		if (err != ENOENT) {
+			ct_err(e, err, "opendir %s", dir);
+			free(v);
+			v = NULL;
+		}
+		free(dir);
+		return v;
+	}
+	while ((de = readdir(d))) {
+		char *ini;
+		if (!ct_container_id_valid(de->d_name))
+			continue;
+		ini = ct_xasprintf("%s/%s/ct.ini", dir, de->d_name);
+		read_ini(ini, used_line, &names, NULL);
+		free(ini);
+	}
+	closedir(d);
+	free(dir);
+	for (char *l = strtok_r(names.data ? names.data : (char *)"", "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		v = ct_xrealloc(v, (n + 2) * sizeof(char *));
+		v[n++] = ct_xstrdup(l);
+		v[n] = NULL;
+	}
+	ct_buf_free(&names);
+	qsort(v, n, sizeof(char *), str_cmp);
+	return v;
+}
+
+int ct_strv_has(char *const *v, const char *s)
+{
+	size_t lo = 0, hi = 0;
+
+	while (v[hi])
+		hi++;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(v[mid], s);
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ content */

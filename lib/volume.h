@@ -67,6 +67,11 @@ char **ct_volume_names(const char *root, struct ct_err *e);
 /* Ids of the containers whose ct.ini says they use volume name; sorted,
  * NULL-terminated, allocated. NULL on error. */
 char **ct_volume_users(const char *root, const char *name, struct ct_err *e);
+/* Names of the volumes some container uses, sorted (repeats possible),
+ * NULL-terminated, allocated; one pass over the containers. */
+char **ct_volumes_in_use(const char *root, struct ct_err *e);
+/* 1 when the sorted list v holds s. */
+int ct_strv_has(char *const *v, const char *s);
 void ct_strv_free(char **v);
 
 /* 1 when dir has no entries, 0 when it has, -1 on error. */

@@ -154,7 +154,7 @@ static int truthy(const char *v)
 }
 
 /* Docker's rule: filters of one key are OR'ed, different keys AND'ed. */
-static int passes(const char *root, const struct ct_volume *v, const struct filters *f)
+static int passes(char *const *inuse, const struct ct_volume *v, const struct filters *f)
 {
 	static const char *const keys[] = { "dangling", "name", "label", "driver" };
 
@@ -167,14 +167,9 @@ static int passes(const char *root, const struct ct_volume *v, const struct filt
 				continue;
 			val = f->kv[i] + klen + 1;
 			seen = 1;
-			if (k == 0) {
-				struct ct_err e;
-				char **users = ct_volume_users(root, v->name, &e);
-				if (!users)
-					ct_die_err(&e);
-				any |= truthy(val) == (users[0] == NULL);
-				ct_strv_free(users);
-			} else if (k == 1) {
+			if (k == 0)
+				any |= truthy(val) == !ct_strv_has(inuse, v->name);
+			else if (k == 1) {
 				any |= strstr(v->name, val) != NULL;
 			} else if (k == 2) {
 				any |= label_matches(v, val);
@@ -208,7 +203,7 @@ static int cmd_ls(const char *root, int argc, char **argv)
 	};
 	struct filters f = { 0 };
 	struct ct_err e;
-	char **names;
+	char **names, **inuse;
 	int quiet = 0, opt;
 
 	while ((opt = getopt_long(argc, argv, "+qf:", opts, NULL)) != -1) {
@@ -230,7 +225,7 @@ static int cmd_ls(const char *root, int argc, char **argv)
 	if (optind < argc)
 		ct_die_usage("ls takes no arguments");
 	names = ct_volume_names(root, &e);
-	if (!names)
+	if (!names || !(inuse = ct_volumes_in_use(root, &e)))
 		ct_die_err(&e);
 	if (!quiet)
 		printf("%-10s%s\n", "DRIVER", "VOLUME NAME");
@@ -238,7 +233,7 @@ static int cmd_ls(const char *root, int argc, char **argv)
 		struct ct_volume v;
 		if (ct_volume_load(root, *n, &v, &e) < 0)
 			continue;	/* removed meanwhile */
-		if (passes(root, &v, &f)) {
+		if (passes(inuse, &v, &f)) {
 			if (quiet)
 				printf("%s\n", v.name);
 			else
@@ -247,6 +242,7 @@ static int cmd_ls(const char *root, int argc, char **argv)
 		ct_volume_free(&v);
 	}
 	ct_strv_free(names);
+	ct_strv_free(inuse);
 	free(f.kv);
 	return fflush(stdout) == 0 ? 0 : CT_EXIT_FAIL;
 }
@@ -482,7 +478,7 @@ static int cmd_prune(const char *root, int argc, char **argv)
 	};
 	struct filters f = { 0 };
 	struct ct_err e;
-	char **names, size[32];
+	char **names, **inuse, size[32];
 	uint64_t freed = 0;
 	int opt, all = 0, force = 0, fd, rc = 0, first = 1;
 
@@ -504,25 +500,18 @@ static int cmd_prune(const char *root, int argc, char **argv)
 	if (!force && !confirm(all))
 		return 0;
 	fd = ct_volumes_lock(root, &e);
-	if (fd < 0 || !(names = ct_volume_names(root, &e)))
+	if (fd < 0 || !(names = ct_volume_names(root, &e)) ||
+	    !(inuse = ct_volumes_in_use(root, &e)))
 		ct_die_err(&e);
 	for (char **n = names; *n; n++) {
 		struct ct_volume v;
-		char **users;
 		uint64_t sz;
 		if (ct_volume_load(root, *n, &v, &e) < 0)
 			continue;
-		if ((!all && !v.anonymous) || !passes(root, &v, &f)) {
+		if ((!all && !v.anonymous) || ct_strv_has(inuse, *n) || !passes(inuse, &v, &f)) {
 			ct_volume_free(&v);
 			continue;
 		}
-		users = ct_volume_users(root, *n, &e);
-		if (!users || users[0]) {
-			ct_strv_free(users);
-			ct_volume_free(&v);
-			continue;
-		}
-		ct_strv_free(users);
 		sz = ct_volume_du(v.data);
 		ct_volume_free(&v);
 		if (ct_volume_remove(root, *n, &e) < 0) {
@@ -538,6 +527,7 @@ static int cmd_prune(const char *root, int argc, char **argv)
 	}
 	ct_unlock(fd);
 	ct_strv_free(names);
+	ct_strv_free(inuse);
 	free(f.kv);
 	ct_volume_human_size(freed, size, sizeof(size));
 	printf("%sTotal reclaimed space: %s\n", first ? "" : "\n", size);
