@@ -39,6 +39,7 @@ default_ulimits = ["nofile=$hard:$hard", "nproc=32768:32768"]
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "$T/events.log"
+tmp_dir = "$T/pm/tmp"
 EOC
 cat >"$T/storage.conf" <<EOC
 [storage]
