@@ -18,6 +18,7 @@
 #include "container.h"
 #include "err.h"
 #include "file.h"
+#include "json.h"
 #include "lock.h"
 #include "overlay.h"
 #include "say.h"
@@ -396,6 +397,48 @@ static int user_line(void *user, const char *section, const char *key, const cha
 	return u->found;
 }
 
+/* The volumes a container's config.json binds (sources ROOT/volumes/NAME/_data),
+ * one "NAME\n" each into names: the in-use check holds even if ct.ini lost
+ * its volume lines. */
+static void config_volumes(const char *root, const char *cdir, struct ct_buf *names)
+{
+	char *path = ct_xasprintf("%s/config.json", cdir);
+	char *prefix = ct_xasprintf("%s/volumes/", root);
+	json_t *cfg = ct_json_load_file(path, 1 << 22, NULL), *m;
+	size_t i, plen = strlen(prefix);
+
+	json_array_foreach(cfg ? json_object_get(cfg, "mounts") : NULL, i, m) {
+		const char *src = ct_json_str(m, "source"), *name, *slash;
+		if (!src || strncmp(src, prefix, plen))
+			continue;
+		name = src + plen;
+		slash = strchr(name, '/');
+		if (!slash || strcmp(slash, "/_data"))
+			continue;
+		ct_buf_add(names, name, (size_t)(slash - name));
+		ct_buf_putc(names, '\n');
+	}
+	json_decref(cfg);
+	free(prefix);
+	free(path);
+}
+
+static int has_line(const struct ct_buf *b, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = b->data; p && *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len == n && !strncmp(p, name, n))
+			return 1;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
 char **ct_volume_users(const char *root, const char *name, struct ct_err *e)
 {
 	char *dir = ct_containers_dir(root);
@@ -419,7 +462,15 @@ char **ct_volume_users(const char *root, const char *name, struct ct_err *e)
 		if (!ct_container_id_valid(de->d_name))
 			continue;
 		ini = ct_xasprintf("%s/%s/ct.ini", dir, de->d_name);
-		if (read_ini(ini, user_line, &u, NULL) == 0 && u.found) {
+		if (read_ini(ini, user_line, &u, NULL) == 0 && !u.found) {
+			struct ct_buf names = CT_BUF_INIT;
+			char *cdir = ct_xasprintf("%s/%s", dir, de->d_name);
+			config_volumes(root, cdir, &names);
+			u.found = has_line(&names, name);
+			ct_buf_free(&names);
+			free(cdir);
+		}
+		if (u.found) {
 			v = ct_xrealloc(v, (n + 2) * sizeof(char *));
 			v[n++] = ct_xstrdup(de->d_name);
 			v[n] = NULL;
@@ -469,6 +520,9 @@ char **ct_volumes_in_use(const char *root, struct ct_err *e)
 			continue;
 		ini = ct_xasprintf("%s/%s/ct.ini", dir, de->d_name);
 		read_ini(ini, used_line, &names, NULL);
+		free(ini);
+		ini = ct_xasprintf("%s/%s", dir, de->d_name);
+		config_volumes(root, ini, &names);
 		free(ini);
 	}
 	closedir(d);

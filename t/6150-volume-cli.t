@@ -95,6 +95,16 @@ test_expect_success 'a container (even not running) holds its volumes: rm refuse
 	echo data1 >expect && test_cmp expect out
 '
 
+test_expect_success 'the bind in config.json holds the volume too, should ct.ini lose its line' '
+	ini=$(grep -l "^name = holder$" "$CT_ROOT"/containers/*/ct.ini) &&
+	sed "/^volume = /d" "$ini" >ini.new && cp "$ini" ini.saved && cp ini.new "$ini" &&
+	test_expect_code 1 ct volume rm data1 2>err &&
+	test_grep "volume is in use" err &&
+	ct volume ls -q --filter dangling=false >out &&
+	cp ini.saved "$ini" &&
+	echo data1 >expect && test_cmp expect out
+'
+
 test_expect_success 'a named volume is created on first use' '
 	ct create --network none --name user2 -v fresh:/data busybox true >/dev/null &&
 	ct volume ls -q >out && grep -qx fresh out
