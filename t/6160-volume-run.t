@@ -37,6 +37,16 @@ test_expect_success 'the same volume at two paths at once' '
 	printf "two\none\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'two containers running at once share a volume at different paths' '
+	ct run -d --network none --name writer -v live:/a busybox \
+		sh -c "echo ping >/a/p; sleep 30" >/dev/null &&
+	for i in $(seq 100); do [ -s "$CT_ROOT/volumes/live/_data/p" ] && break; sleep 0.1; done &&
+	ct run --rm --network none -v live:/b busybox sh -c "cat /b/p; echo pong >/b/q" >out &&
+	test "$(cat out)" = ping &&
+	ct exec writer cat /a/q >out && test "$(cat out)" = pong &&
+	ct rm -f writer >/dev/null
+'
+
 test_expect_success 'an empty named volume is filled from the image (copy-up)' '
 	ct run --rm --network none -v filled:/data busybox \
 		sh -c "cat /data/img.txt /data/sub/deep.txt; readlink /data/link" >out &&
