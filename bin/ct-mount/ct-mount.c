@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "config.h"
 #include "container.h"
+#include "ctvolume.h"
 #include "digest.h"
 #include "err.h"
 #include "file.h"
@@ -48,6 +49,8 @@ static const char usage[] =
 	"      --hostname NAME    the container's hostname (default: short id)\n"
 	"      --copy             copy the layers instead of mounting overlayfs\n"
 	"      --seccomp FILE     seccomp profile (OCI JSON), or 'unconfined'\n"
+	"      --volume [SRC:]DST[:ro]  --mount type=bind|volume|tmpfs,...\n"
+	"                         volumes and binds, as docker run -v/--mount\n"
 	"  -- COMMAND ARG...      the command, replacing the image's Cmd\n"
 	"As docker run's (see ct-mount(1)): --read-only --privileged --memory SIZE\n"
 	"  --memory-swap SIZE --cpus N --cpu-shares N --cpuset-cpus LIST\n"
@@ -74,7 +77,7 @@ enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIF
        OPT_CPUSET_CPUS, OPT_PIDS_LIMIT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT,
        OPT_ULIMIT, OPT_LABEL, OPT_TMPFS, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_HEALTH_CMD,
        OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START,
-       OPT_NO_HEALTHCHECK, OPT_RESTART, OPT_INIT };
+       OPT_NO_HEALTHCHECK, OPT_RESTART, OPT_INIT, OPT_VOLUME, OPT_MOUNT };
 
 static const struct option long_opts[] = {
 	{ "name", required_argument, NULL, 'n' },
@@ -85,6 +88,8 @@ static const struct option long_opts[] = {
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "copy", no_argument, NULL, OPT_COPY },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "volume", required_argument, NULL, OPT_VOLUME },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ "umount", no_argument, NULL, OPT_UMOUNT },
 	{ "rm", no_argument, NULL, OPT_RM },
 	{ "diff", no_argument, NULL, OPT_DIFF },
@@ -533,6 +538,7 @@ int ct_mount_main(int argc, char **argv);
 int ct_mount_main(int argc, char **argv)
 {
 	struct mount_req r = { 0 };
+	struct ct_mount_vols vols = { 0 };
 	struct ct_container c = { 0 };
 	struct ct_err e;
 	int umount = 0, diff = 0, remount = 0, genname = 0;
@@ -566,6 +572,7 @@ int ct_mount_main(int argc, char **argv)
 			r.restart = optarg;
 			break;
 		case OPT_INIT: r.init = 1; break;
+		case OPT_VOLUME: case OPT_MOUNT: ct_mount_volume_arg(&vols, opt == OPT_MOUNT, optarg); break;
 		case OPT_UMOUNT: umount = 1; break;
 		case OPT_RM: rm = 1; break;
 		case OPT_DIFF: diff = 1; break;
@@ -618,7 +625,7 @@ int ct_mount_main(int argc, char **argv)
 		ct_die_usage("no layer directories given%s: ct-unpack prints them",
 			     r.image ? " (only an image)" : "");
 
-	if (make_container(root, &r, &c, &e) < 0)
+	if (make_container(root, &r, &c, &e) < 0 || ct_mount_volumes_apply(root, &vols, c.dir, &e) < 0)
 		ct_die_err(&e);
 	printf("%s\n", c.dir);
 	if (fflush(stdout) != 0)

@@ -25,7 +25,9 @@ usage: ct run [OPTIONS] IMAGE [COMMAND] [ARG...]
   -l, --label K=V  --label-file F  --stop-signal SIG  --stop-timeout SECS
       --health-cmd CMD  --health-interval|-timeout|-start-period D
       --health-retries N  --no-healthcheck
-  -v, --verbose-ct        narrate each tool's kernel-level steps
+  -v, --volume [SRC:]DST[:ro]   a volume (NAME:, none: anonymous) or bind
+      --mount type=bind|volume|tmpfs,source=S,target=T[,readonly]
+      --verbose-ct        narrate each tool's kernel-level steps
 
 See ct(1) for every option.
 EOF
@@ -114,7 +116,9 @@ run_cmd() {
 			shift ;;
 		--init) init=1 ;;
 		--restart) need "$@"; restart=$2; shift ;;
-		-v|--verbose-ct) verbose=-v ;;
+		-v|--volume) need "$@"; mount_args="$mount_args --volume=$(q "$2")"; shift ;;
+		--mount) need "$@"; mount_args="$mount_args --mount=$(q "$2")"; shift ;;
+		--verbose-ct) verbose=-v ;;
 		--help) run_usage; exit 0 ;;
 		--) shift; break ;;
 		-*) usage_die "unknown flag: $a" ;;
@@ -183,7 +187,7 @@ run_cmd() {
 	[ -n "$interactive" ] || [ -n "$tty" ] || exec </dev/null
 	eval "tool spawn run $verbose $s $(q "$bundle")"
 	rc=$?
-	[ -z "$rm" ] || rm_container "$id" >/dev/null 2>&1
+	[ -z "$rm" ] || volume_rm_container "$id" >/dev/null 2>&1
 	exit "$rc"
 }
 
