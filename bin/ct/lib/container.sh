@@ -357,20 +357,95 @@ ct_ps() {
 }
 
 ct_start() {
+	attach= interactive=
+	while [ $# -gt 0 ]; do case $1 in
+		-a|--attach) attach=1; shift ;;
+		-i|--interactive) interactive=1; shift ;;
+		-ai|-ia) attach=1; interactive=1; shift ;;
+		-*) usage_die "unknown flag: $1" ;;
+		*) break ;; esac; done
 	[ $# -ge 1 ] || usage_die "\"ct start\" requires at least 1 argument"
+	[ -z "$attach$interactive" ] || [ $# -eq 1 ] ||
+		usage_die "you cannot start and attach multiple containers at once"
 	rc=0
 	for c in "$@"; do
 		id=$(cid "$c") || { rc=1; continue; }
 		case $(status_of "$id") in
-		running|paused) echo "$c"; continue ;;
+		running|paused) [ -n "$attach$interactive" ] || echo "$c"; continue ;;
 		exited) tool spawn delete "$id" >/dev/null 2>&1 ;;
 		esac
 		# after a reboot the overlay is gone: mount it again
 		mountpoint -q "$CDIR/$id/rootfs" 2>/dev/null ||
 			tool mount --remount "$id" >/dev/null || { rc=1; continue; }
+		if [ -n "$attach$interactive" ]; then
+			lines=$(ctc_log_lines "$id")
+			tool spawn run -d "$CDIR/$id" >/dev/null || return 1
+			ctc_attach "$id" "$interactive" "$lines"
+			return
+		fi
 		tool spawn run -d "$CDIR/$id" >/dev/null && echo "$c" || rc=1
 	done
 	return $rc
+}
+
+ctc_log_lines() { if [ -f "$CDIR/$1/log" ]; then wc -l <"$CDIR/$1/log"; else echo 0; fi; }
+
+# ctc_show_log [STAMPS] [SINCE] [UNTIL]: the log's CRI lines ("TIME STREAM
+# F|P TEXT", P: cut short, continued by the next record) on stdout/stderr
+ctc_show_log() {
+	awk -v stamps="${1:-}" -v since="${2:-}" -v until="${3:-}" '{
+		t = $1; s = $2; f = $3
+		if ((since != "" && t < since) || (until != "" && t > until)) next
+		text = $0; sub(/^[^ ]* [^ ]* [^ ]* ?/, "", text)
+		out = (s == "stderr") ? "/dev/stderr" : "/dev/stdout"
+		if (stamps != "" && !cont[s]) printf "%s ", t > out
+		printf "%s%s", text, (f == "P" ? "" : "\n") > out
+		cont[s] = (f == "P"); fflush(out)
+	}'
+}
+
+# ctc_attach ID INTERACTIVE LOGLINES: connect to a running container
+# through its supervisor (ct-spawn attach: ctrl-p ctrl-q detaches); exit
+# with its status. Without ct-spawn attach, follow its log from line
+# LOGLINES until it exits.
+ctc_attach() {
+	if tool spawn --help 2>/dev/null | grep -q '^ *attach'; then
+		if [ -n "$2" ]; then tool spawn attach "$1"
+		else tool spawn attach --no-stdin "$1" </dev/null; fi
+		rc=$?
+		# it may have ended before attach could connect: its output is in the log
+		if [ $rc -ne 0 ] && [ "$(status_of "$1")" = exited ]; then
+			tail -n "+$(($3 + 1))" "$CDIR/$1/log" 2>/dev/null | ctc_show_log
+			rc=$(ini_get "$CDIR/$1/state.ini" state exit_code)
+		fi
+		return "${rc:-0}"
+	fi
+	n=$3
+	while :; do
+		st=$(status_of "$1")
+		if [ -f "$CDIR/$1/log" ]; then
+			m=$(wc -l <"$CDIR/$1/log")
+			[ "$m" -le "$n" ] || { sed -n "$((n + 1)),${m}p" "$CDIR/$1/log" | ctc_show_log; n=$m; }
+		fi
+		[ "$st" = running ] || [ "$st" = paused ] || break
+		sleep 0.1
+	done
+	code=$(ini_get "$CDIR/$1/state.ini" state exit_code)
+	return "${code:-0}"
+}
+
+ct_attach() {
+	nostdin=
+	while [ $# -gt 0 ]; do case $1 in
+		--no-stdin) nostdin=1; shift ;;
+		--sig-proxy|--sig-proxy=*) shift ;;
+		--detach-keys) shift 2 ;;
+		-*) usage_die "unknown flag: $1" ;;
+		*) break ;; esac; done
+	[ $# -eq 1 ] || usage_die "\"ct attach\" requires exactly 1 argument"
+	id=$(ctc_running_id "$1") || exit 1
+	[ "$(status_of "$id")" != paused ] || { err "Error response: You cannot attach to a paused container, unpause it first"; exit 1; }
+	ctc_attach "$id" "$( [ -n "$nostdin" ] || echo 1)" "$(ctc_log_lines "$id")"
 }
 
 # stop_kill stop|kill ARGS...
@@ -421,33 +496,27 @@ ct_rm() {
 }
 
 ct_logs() {
-	follow= stamps= tailn=all
+	follow= stamps= tailn=all since= until=
 	while [ $# -gt 0 ]; do case $1 in
 		-f|--follow) follow=1; shift ;;
 		-t|--timestamps) stamps=1; shift ;;
-		-n|--tail) tailn=$2; shift 2 ;;
+		-ft|-tf) follow=1; stamps=1; shift ;;
+		-n|--tail) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; tailn=$2; shift 2 ;;
 		--tail=*) tailn=${1#*=}; shift ;;
+		--since) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; since=$(ctc_since_ts "$2") || exit 125; shift 2 ;;
+		--since=*) since=$(ctc_since_ts "${1#*=}") || exit 125; shift ;;
+		--until) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; until=$(ctc_since_ts "$2") || exit 125; shift 2 ;;
+		--until=*) until=$(ctc_since_ts "${1#*=}") || exit 125; shift ;;
+		--details) shift ;;
 		-*) usage_die "unknown flag: $1" ;;
 		*) break ;; esac; done
 	[ $# -eq 1 ] || usage_die "\"ct logs\" requires exactly 1 argument"
 	id=$(cid "$1") || exit 1
 	log=$CDIR/$id/log
 	[ -f "$log" ] || exit 0
-	# The log holds "TIME STREAM F|P TEXT" lines (the CRI format); P marks
-	# a line cut short, continued by the next record.
-	if [ "$tailn" = all ]; then n=+1; else n=$tailn; fi
-	show_log() {
-		awk -v stamps="$stamps" '{
-			t = $1; s = $2; f = $3
-			text = $0; sub(/^[^ ]* [^ ]* [^ ]* ?/, "", text)
-			out = (s == "stderr") ? "/dev/stderr" : "/dev/stdout"
-			if (stamps != "" && !cont[s]) printf "%s ", t > out
-			printf "%s%s", text, (f == "P" ? "" : "\n") > out
-			cont[s] = (f == "P"); fflush(out)
-		}'
-	}
-	if [ -n "$follow" ]; then tail -n "$n" -f "$log" | show_log
-	else tail -n "$n" "$log" | show_log; fi
+	if [ "$tailn" = all ] || [ "$tailn" -lt 0 ] 2>/dev/null; then n=+1; else n=$tailn; fi
+	if [ -n "$follow" ]; then tail -n "$n" -f "$log" | ctc_show_log "$stamps" "$since" "$until"
+	else tail -n "$n" "$log" | ctc_show_log "$stamps" "$since" "$until"; fi
 }
 
 ct_exec() {
@@ -476,3 +545,187 @@ ct_wait() {
 
 ct_container_ls() { ct_ps "$@"; }
 ct_container_list() { ct_ps "$@"; }
+
+# ---------------------------------------------------------------- helpers
+
+# ctc_running_id NAME: the id of a running (or paused) container, or exit 1
+# with Docker's words
+ctc_running_id() {
+	_id=$(cid "$1") || exit 1
+	case $(status_of "$_id") in
+	running|paused) echo "$_id" ;;
+	*) err "Error response: container $1 is not running"; exit 1 ;;
+	esac
+}
+
+# ctc_name_free NAME: exit 1 with Docker's conflict message when a
+# container holds NAME
+ctc_name_free() {
+	for _f in "$CDIR"/*/ct.ini; do
+		[ -f "$_f" ] || continue
+		[ "$(ini_get "$_f" container name)" = "$1" ] || continue
+		_h=${_f%/ct.ini}
+		err "Error response: Conflict. The container name \"/$1\" is already in use by container \"${_h##*/}\". You have to remove (or rename) that container to be able to reuse that name."
+		exit 1
+	done
+}
+
+# ctc_set_key FILE SECTION-REGEX KEY VALUE: rewrite KEY in the sections
+# whose header matches, atomically, keeping the file's mtime (ps orders by it)
+ctc_set_key() {
+	awk -v s="$2" -v k="$3" -v v="$4" '
+		/^[ \t]*\[/ { sec = $0; gsub(/^[ \t]*\[|\][ \t]*$/, "", sec) }
+		sec ~ s && $0 ~ "^[ \t]*" k "[ \t]*=" { print k " = " v; next }
+		{ print }' "$1" >"$1.tmp.$$" &&
+	touch -r "$1" "$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"
+}
+
+# ---------------------------------------------------------------- verbs
+
+ct_rename() {
+	[ $# -eq 2 ] || usage_die "\"ct rename\" requires exactly 2 arguments: CONTAINER NEW_NAME"
+	id=$(cid "$1") || exit 1
+	case $2 in
+	[a-zA-Z0-9]*) case $2 in *[!a-zA-Z0-9_.-]*) bad=1 ;; *) bad= ;; esac ;;
+	*) bad=1 ;;
+	esac
+	[ -z "$bad" ] || { err "Error response: Invalid container name ($2), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"; exit 1; }
+	old=$(ini_get "$CDIR/$id/ct.ini" container name)
+	[ "$old" != "$2" ] || { err "Error response: Renaming a container with the same name as its current name"; exit 1; }
+	ctc_name_free "$2"
+	ctc_set_key "$CDIR/$id/ct.ini" '^container$' name "$2" || exit 1
+	# ct-net knows the container by name too (DNS): its endpoints follow
+	for f in "$ROOT"/networks/*.ini; do
+		[ -f "$f" ] && grep -q "^\[endpoint $id\]" "$f" &&
+			ctc_set_key "$f" "^endpoint $id\$" name "$2"
+	done
+	[ ! -f "$ROOT/netns/$id.ini" ] || ctc_set_key "$ROOT/netns/$id.ini" '^container$' name "$2"
+}
+
+ct_restart() {
+	t=
+	while [ $# -gt 0 ]; do case $1 in
+		-t|--time|--timeout) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; t=$2; shift 2 ;;
+		--time=*|--timeout=*) t=${1#*=}; shift ;;
+		-t*) t=${1#-t}; shift ;;
+		-*) usage_die "unknown flag: $1" ;;
+		*) break ;; esac; done
+	[ $# -ge 1 ] || usage_die "\"ct restart\" requires at least 1 argument"
+	rs_rc=0
+	for rs_c in "$@"; do
+		rs_id=$(cid "$rs_c") || { rs_rc=1; continue; }
+		[ "$(status_of "$rs_id")" != paused ] || tool spawn resume "$rs_id" >/dev/null 2>&1
+		if [ "$(status_of "$rs_id")" = running ]; then
+			tool spawn stop ${t:+-t "$t"} "$rs_id" >/dev/null || { rs_rc=1; continue; }
+		fi
+		ct_start "$rs_id" >/dev/null && echo "$rs_c" || rs_rc=1
+	done
+	return $rs_rc
+}
+
+# pause_cmd pause|resume ARGS
+pause_cmd() {
+	v=$1
+	shift
+	[ $# -ge 1 ] || usage_die "\"ct $verb\" requires at least 1 argument"
+	rc=0
+	for c in "$@"; do
+		id=$(cid "$c") || { rc=1; continue; }
+		st=$(status_of "$id")
+		if [ "$v" = pause ] && [ "$st" != running ]; then
+			err "Error response: container $c is not running"; rc=1; continue
+		elif [ "$v" = resume ] && [ "$st" != paused ]; then
+			err "Error response: container $c is not paused"; rc=1; continue
+		fi
+		tool spawn "$v" "$id" && echo "$c" || rc=1
+	done
+	return $rc
+}
+ct_pause() { pause_cmd pause "$@"; }
+ct_unpause() { pause_cmd resume "$@"; }
+
+# ct port: the published ports, from ct-net's endpoint state
+# (networks/NAME.ini: [endpoint ID] port = tcp:0.0.0.0:8080:80)
+ct_port() {
+	[ $# -ge 1 ] && [ $# -le 2 ] || usage_die "\"ct port\" requires 1 or 2 arguments: CONTAINER [PRIVATE_PORT[/PROTO]]"
+	id=$(cid "$1") || exit 1
+	p=${2:-}
+	case $p in ''|*/*) ;; *) p=$p/tcp ;; esac
+	set -- "$1"
+	for f in "$ROOT"/networks/*.ini; do [ -f "$f" ] && set -- "$@" "$f"; done
+	[ $# -gt 1 ] || set -- "$1" /dev/null
+	shift
+	out=$(awk -v id="$id" -v p="$p" '
+		/^[ \t]*\[/ { sec = $0; gsub(/^[ \t]*\[|\][ \t]*$/, "", sec); next }
+		sec == "endpoint " id && /^[ \t]*port[ \t]*=/ {
+			v = $0; sub(/^[^=]*=[ \t]*/, "", v); split(v, Q, ":")
+			if (p == "") print Q[4] "/" Q[1] " -> " Q[2] ":" Q[3]
+			else if (Q[4] "/" Q[1] == p) print Q[2] ":" Q[3]
+		}' "$@")
+	if [ -z "$out" ] && [ -n "$p" ]; then
+		err "Error: No public port '$p' published for $id"
+		exit 1
+	fi
+	[ -z "$out" ] || printf '%s\n' "$out"
+}
+
+ct_top() {
+	[ $# -ge 1 ] || usage_die "\"ct top\" requires at least 1 argument"
+	id=$(ctc_running_id "$1") || exit 1
+	shift
+	pids=$(tool spawn ps --format json "$id" | tr -d '[] \n') || exit 1
+	[ -n "$pids" ] || { echo "PID USER TIME CMD"; return 0; }
+	# ps options as docker top passes them (default: PID USER TIME CMD)
+	if [ $# -eq 0 ]; then
+		ps -o pid,user,time,args -p "$pids" | sed '1s/COMMAND$/CMD/'
+	elif ! printf '%s\n' "$@" | grep -q '^-[a-zA-Z]*[eA]\|^a'; then
+		ps -p "$pids" "$@"
+	else	# every process (ps -ef): keep the container's, by the PID column
+		ps "$@" | awk -v pids=",$pids," 'NR == 1 { print; for (i = 1; i <= NF; i++) if ($i == "PID") c = i; next }
+			c && index(pids, "," $c ",")'
+	fi
+}
+
+# ctc_since_ts WHEN: RFC 3339 (any zone), a Unix time or a duration ago
+# (10m, 1h30m, 45s) -> UTC with 9 fraction digits, as the log's stamps
+ctc_since_ts() {
+	case $1 in
+	*[0-9][smh]|*[0-9]ms)
+		s=$(printf '%s\n' "$1" | awk '{ t = 0; s = $0
+			while (match(s, /^[0-9.]+(ms|h|m|s)/)) {
+				u = substr(s, RSTART, RLENGTH); s = substr(s, RLENGTH + 1)
+				n = u + 0; sub(/^[0-9.]+/, "", u)
+				t += n * (u == "h" ? 3600 : u == "m" ? 60 : u == "s" ? 1 : 0.001)
+			}
+			if (s != "") exit 1
+			printf "%d\n", t }') || usage_die "invalid duration: $1"
+		date -u -d "@$(($(date +%s) - s))" +%Y-%m-%dT%H:%M:%S.%NZ ;;
+	*[!0-9.]*) date -u -d "$1" +%Y-%m-%dT%H:%M:%S.%NZ 2>/dev/null ||
+		usage_die "invalid time \"$1\": RFC 3339 (2026-01-02T15:04:05Z), a Unix time or a duration (10m)" ;;
+	*) date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%NZ ;;
+	esac
+}
+
+ct_container_prune() {
+	force=
+	while [ $# -gt 0 ]; do case $1 in
+		-f|--force) force=1; shift ;;
+		--filter) shift 2 ;;
+		*) usage_die "unknown flag: $1" ;;
+		esac; done
+	if [ -z "$force" ]; then
+		printf 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] '
+		read -r yn || yn=
+		case $yn in y|Y|yes|YES) ;; *) return 0 ;; esac
+	fi
+	echo "Deleted Containers:"
+	total=0
+	for id in $(ids_all); do
+		case $(status_of "$id") in exited|created) ;; *) continue ;; esac
+		b=$(du -sb "$CDIR/$id/upper" 2>/dev/null | awk '{print $1}')
+		rm_container "$id" >/dev/null 2>&1 && { echo "$id"; total=$((total + ${b:-0})); }
+	done
+	echo
+	echo "Total reclaimed space: $(awk -v b=$total 'BEGIN { split("B kB MB GB TB", u, " "); i = 1
+		while (b >= 1000 && i < 5) { b /= 1000; i++ }; printf "%.4g%s\n", b, u[i] }')"
+}
