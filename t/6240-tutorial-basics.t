@@ -54,7 +54,7 @@ test_expect_success 'docker start: Up again, the log goes on' '
 test_expect_success 'docker restart: running afterwards, started anew' '
 	ct restart -t 2 ticker >out && test "$(cat out)" = ticker &&
 	wait_state ticker running &&
-	ct ps --format "{{.Status}}" >out && grep -q "^Up \(Less than a second\|[0-9] seconds\)$" out
+	ct ps --format "{{.Status}}" >out && grep -Eq "^Up (Less than a second|1 second|[0-9] seconds)$" out
 '
 
 test_expect_success 'docker rename: the new name everywhere, the old one gone' '
