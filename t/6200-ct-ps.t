@@ -31,7 +31,7 @@ test_expect_success 'setup: a live process, three containers on disk, a publishe
 	sleep 1 &&
 	fake $ID3 fresh none &&
 	mkdir -p "$CT_ROOT/networks" &&
-	printf "[network]\nname = bridge\nsubnet = 10.99.0.0/16\n[endpoint %s]\nname = alive\nip = 10.99.0.2\nport = tcp:0.0.0.0:8080:80\nport = udp:127.0.0.1:5353:53\n" $ID1 >"$CT_ROOT/networks/bridge.ini"
+	printf "[network]\nname = bridge\nsubnet = 10.99.0.0/16\n[endpoint]\nid = %s\nname = alive\nip = 10.99.0.2\nport = tcp:0.0.0.0:8080:80\nport = udp:127.0.0.1:5353:53\n" $ID1 >"$CT_ROOT/networks/bridge.ini"
 '
 
 test_expect_success 'state.ini running with a live pid is Up, even when ct-spawn does not know it' '

@@ -33,7 +33,7 @@ test_expect_success 'rename: ps shows the new name; the old one is free; ct-net 
 	test_expect_code 1 ct rename uno "bad name" 2>err && grep -q "Invalid container name" err &&
 	test_expect_code 1 ct rename nosuch x 2>err && grep -q "No such container: nosuch" err &&
 	mkdir -p "$CT_ROOT/networks" &&
-	printf "[network]\nname = n1\n[endpoint %s]\nname = uno\nip = 10.99.0.2\n" "$(cat id1)" >"$CT_ROOT/networks/n1.ini" &&
+	printf "[network]\nname = n1\n[endpoint]\nid = %s\nname = uno\nip = 10.99.0.2\n" "$(cat id1)" >"$CT_ROOT/networks/n1.ini" &&
 	ct rename uno eins &&
 	grep -qx "name = eins" "$CT_ROOT/networks/n1.ini" &&
 	grep -qx "name = n1" "$CT_ROOT/networks/n1.ini"
@@ -73,7 +73,7 @@ test_expect_success 'restart stops and starts again: a new pid, still named' '
 '
 
 test_expect_success 'port lists what ct-net published; one port alone gives the host side' '
-	printf "[network]\nname = n1\n[endpoint %s]\nname = eins\nip = 10.99.0.2\nport = tcp:0.0.0.0:8080:80\nport = udp:127.0.0.1:5353:53\n" "$(cat id1)" >"$CT_ROOT/networks/n1.ini" &&
+	printf "[network]\nname = n1\n[endpoint]\nid = %s\nname = eins\nip = 10.99.0.2\nport = tcp:0.0.0.0:8080:80\nport = udp:127.0.0.1:5353:53\n" "$(cat id1)" >"$CT_ROOT/networks/n1.ini" &&
 	ct port eins >out &&
 	grep -qx "80/tcp -> 0.0.0.0:8080" out &&
 	grep -qx "53/udp -> 127.0.0.1:5353" out &&

@@ -47,9 +47,10 @@ function iniread(f, A,   line, i, k, v, sec) {
 		i = index(line, "="); if (!i) continue
 		k = substr(line, 1, i - 1); v = substr(line, i + 1)
 		gsub(/^[ \t]+|[ \t]+$/, "", k); gsub(/^[ \t]+|[ \t]+$/, "", v)
-		if (sec ~ /^endpoint /) {
-			if (k == "port") { k = substr(sec, 10); A[k] = A[k] SUBSEP v }
-			else if (k == "ip") { k = substr(sec, 10); A[k, "net"] = A[k, "net"] (A[k, "net"] == "" ? "" : ",") netname }
+		if (sec == "endpoint") {
+			# ct-net: [endpoint] id = ID first, then ip, port = ...
+			if (k == "id") { cur = v; A[cur, "net"] = A[cur, "net"] (A[cur, "net"] == "" ? "" : ",") netname }
+			else if (k == "port") A[cur] = A[cur] SUBSEP v
 		} else {
 			A[k] = v
 			if (sec == "network" && k == "name") netname = v
@@ -596,8 +597,14 @@ ct_rename() {
 	ctc_set_key "$CDIR/$id/ct.ini" '^container$' name "$2" || exit 1
 	# ct-net knows the container by name too (DNS): its endpoints follow
 	for f in "$ROOT"/networks/*.ini; do
-		[ -f "$f" ] && grep -q "^\[endpoint $id\]" "$f" &&
-			ctc_set_key "$f" "^endpoint $id\$" name "$2"
+		[ -f "$f" ] && grep -q "^id = $id\$" "$f" || continue
+		{ flock 9 2>/dev/null
+		  awk -v id="$id" -v v="$2" '
+			/^[ \t]*\[/ { cur = "" }
+			/^id = / { cur = substr($0, 6) }
+			cur == id && /^name[ \t]*=/ { print "name = " v; next }
+			{ print }' "$f" >"$f.tmp.$$" && mv -f "$f.tmp.$$" "$f"
+		} 9>>"$ROOT/networks/.lock"
 	done
 	[ ! -f "$ROOT/netns/$id.ini" ] || ctc_set_key "$ROOT/netns/$id.ini" '^container$' name "$2"
 }
@@ -645,7 +652,7 @@ ct_pause() { pause_cmd pause "$@"; }
 ct_unpause() { pause_cmd resume "$@"; }
 
 # ct port: the published ports, from ct-net's endpoint state
-# (networks/NAME.ini: [endpoint ID] port = tcp:0.0.0.0:8080:80)
+# (networks/NAME.ini: [endpoint] id = ID ... port = tcp:0.0.0.0:8080:80)
 ct_port() {
 	[ $# -ge 1 ] && [ $# -le 2 ] || usage_die "\"ct port\" requires 1 or 2 arguments: CONTAINER [PRIVATE_PORT[/PROTO]]"
 	id=$(cid "$1") || exit 1
@@ -656,8 +663,9 @@ ct_port() {
 	[ $# -gt 1 ] || set -- "$1" /dev/null
 	shift
 	out=$(awk -v id="$id" -v p="$p" '
-		/^[ \t]*\[/ { sec = $0; gsub(/^[ \t]*\[|\][ \t]*$/, "", sec); next }
-		sec == "endpoint " id && /^[ \t]*port[ \t]*=/ {
+		/^[ \t]*\[/ { sec = $0; gsub(/^[ \t]*\[|\][ \t]*$/, "", sec); cur = ""; next }
+		sec == "endpoint" && /^[ \t]*id[ \t]*=/ { cur = $0; sub(/^[^=]*=[ \t]*/, "", cur) }
+		sec == "endpoint" && cur == id && /^[ \t]*port[ \t]*=/ {
 			v = $0; sub(/^[^=]*=[ \t]*/, "", v); split(v, Q, ":")
 			if (p == "") print Q[4] "/" Q[1] " -> " Q[2] ":" Q[3]
 			else if (Q[4] "/" Q[1] == p) print Q[2] ":" Q[3]
@@ -729,3 +737,220 @@ ct_container_prune() {
 	echo "Total reclaimed space: $(awk -v b=$total 'BEGIN { split("B kB MB GB TB", u, " "); i = 1
 		while (b >= 1000 && i < 5) { b /= 1000; i++ }; printf "%.4g%s\n", b, u[i] }')"
 }
+
+# ---------------------------------------------------------------- inspect
+
+ct_inspect() {
+	fmt= type= size=
+	while [ $# -gt 0 ]; do case $1 in
+		-f|--format) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; fmt=$2; shift 2 ;;
+		--format=*) fmt=${1#*=}; shift ;;
+		--type) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; type=$2; shift 2 ;;
+		--type=*) type=${1#*=}; shift ;;
+		-s|--size) size=1; shift ;;
+		-*) usage_die "unknown flag: $1" ;;
+		*) break ;; esac; done
+	[ $# -ge 1 ] || usage_die "\"ct inspect\" requires at least 1 argument"
+	case $type in ''|container|image) ;; *) usage_die "\"$type\" is not a valid value for --type" ;; esac
+	# containers first, then images, as docker looks them up
+	ctrs= imgs= rc=0
+	for n in "$@"; do
+		if [ "$type" != image ] && ins_id=$(cid "$n" 2>/dev/null); then
+			ctrs="$ctrs $ins_id"
+		elif [ "$type" != container ] && tool image inspect "$n" >/dev/null 2>&1; then
+			imgs="$imgs $(q "$n")"
+		else
+			err "Error: No such ${type:-object}: $n"; rc=1
+		fi
+	done
+	if [ -n "$fmt" ]; then
+		[ -z "$ctrs" ] || tool mount --inspect -f "$fmt" $ctrs || rc=1
+		[ -z "$imgs" ] || eval "tool image inspect $imgs" | tool mount --inspect -f "$fmt" - || rc=1
+	elif [ -n "$ctrs" ] && [ -n "$imgs" ]; then
+		# one JSON array of both
+		{ tool mount --inspect $ctrs | sed '$d'; echo ','; eval "tool image inspect $imgs" | sed '1d'; } |
+			sed 'N;s/\n,$/,/;P;D' || rc=1
+	elif [ -n "$ctrs" ]; then
+		tool mount --inspect $ctrs || rc=1
+	elif [ -n "$imgs" ]; then
+		eval "tool image inspect $imgs" || rc=1
+	else
+		echo "[]"
+	fi
+	return $rc
+}
+ct_container_inspect() { ct_inspect --type container "$@"; }
+
+# ---------------------------------------------------------------- cp, diff, export
+
+# ctc_mounted ID: the container's root is mounted (again after a reboot)
+ctc_mounted() {
+	mountpoint -q "$CDIR/$1/rootfs" 2>/dev/null ||
+		[ "$(ini_get "$CDIR/$1/ct.ini" container rootfs)" = copy ] ||
+		tool mount --remount "$1" >/dev/null
+}
+
+cp_usage() {
+	cat <<'EOF2'
+usage: ct cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-
+       ct cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH
+
+Copy files between a container and the host. Paths inside the container
+are resolved within its root only: symlinks never lead out of it. '-'
+is a tar stream on stdin or stdout.
+EOF2
+}
+
+ct_cp() {
+	while [ $# -gt 0 ]; do case $1 in
+		-a|--archive|-L|--follow-link|-q|--quiet) shift ;;
+		-h|--help) cp_usage; return 0 ;;
+		--) shift; break ;;
+		-?*) usage_die "unknown flag: $1" ;;
+		*) break ;; esac; done
+	[ $# -eq 2 ] || usage_die "\"ct cp\" requires exactly 2 arguments"
+	src=$1 dst=$2
+	case $src in /*|.*|-) sctr= ;; *:*) sctr=${src%%:*}; src=${src#*:} ;; *) sctr= ;; esac
+	case $dst in /*|.*|-) dctr= ;; *:*) dctr=${dst%%:*}; dst=${dst#*:} ;; *) dctr= ;; esac
+	[ -n "$sctr$dctr" ] || usage_die "one of the paths must name a container: CONTAINER:PATH"
+	[ -z "$sctr" ] || [ -z "$dctr" ] || usage_die "copying between containers is not supported"
+	if [ -n "$sctr" ]; then
+		id=$(cid "$sctr") || exit 1
+		ctc_mounted "$id" || exit 1
+		case $src in /*) ;; *) src=/$src ;; esac
+		if [ "$dst" = - ]; then tool mount --cp-out "$id" "$src"; return; fi
+		kind=$(tool mount --cp-stat "$id" "$src") || exit 1
+		[ "$kind" != missing ] || { err "Error response: Could not find the file $src in container $sctr"; exit 1; }
+		base=${src%/}; base=${base##*/}; [ -n "$base" ] || base=.
+		if [ -d "$dst" ]; then
+			tool mount --cp-out "$id" "$src" | tar -x -C "$dst"
+			return
+		fi
+		[ ! -e "$dst" ] || [ "$kind" = file ] || { err "Error: cannot copy directory $src to the file $dst"; exit 1; }
+		case $dst in */) [ -e "$dst" ] || { err "Error: $dst: no such directory"; exit 1; } ;; esac
+		parent=$(dirname "$dst")
+		[ -d "$parent" ] || { err "Error: $parent: no such directory"; exit 1; }
+		tmp=$(mktemp -d "$parent/.ct-cp.XXXXXX") || exit 1
+		if tool mount --cp-out "$id" "$src" | tar -x -C "$tmp" && mv -f "$tmp/$base" "$dst"; then
+			rm -rf "$tmp"
+		else
+			rm -rf "$tmp"; exit 1
+		fi
+		return
+	fi
+	id=$(cid "$dctr") || exit 1
+	ctc_mounted "$id" || exit 1
+	case $dst in /*) ;; *) dst=/$dst ;; esac
+	kind=$(tool mount --cp-stat "$id" "$dst") || exit 1
+	if [ "$src" = - ]; then
+		[ "$kind" = dir ] || { err "Error response: $dst is not a directory in container $dctr"; exit 1; }
+		tool mount --cp-in "$id" "$dst"
+		return
+	fi
+	[ -e "$src" ] || [ -L "$src" ] || { err "Error: no such file or directory: $src"; exit 1; }
+	if [ "$kind" = dir ]; then
+		sdir=$(dirname "$src") sbase=$(basename "$src")
+		tar -C "$sdir" -cf - "$sbase" | tool mount --cp-in "$id" "$dst"
+		return
+	fi
+	[ "$kind" = missing ] || [ ! -d "$src" ] || { err "Error: cannot copy directory $src to the file $dst"; exit 1; }
+	case $dst in */) [ "$kind" != missing ] || { err "Error response: $dst: no such directory in container $dctr"; exit 1; } ;; esac
+	# a new name: the host side takes it in a scratch dir first
+	dparent=$(dirname "$dst") dbase=$(basename "$dst")
+	[ "$(tool mount --cp-stat "$id" "$dparent")" = dir ] ||
+		{ err "Error response: $dparent: no such directory in container $dctr"; exit 1; }
+	tmp=$(mktemp -d) || exit 1
+	if cp -a "$src" "$tmp/$dbase" && tar -C "$tmp" -cf - "$dbase" | tool mount --cp-in "$id" "$dparent"; then
+		rm -rf "$tmp"
+	else
+		rm -rf "$tmp"; exit 1
+	fi
+}
+ct_container_cp() { ct_cp "$@"; }
+
+# ct diff: what the writable layer changed: A added, C changed, D deleted
+# (overlay whiteouts: 0:0 character devices), sorted by path as docker
+ct_diff() {
+	[ $# -eq 1 ] || usage_die "\"ct diff\" requires exactly 1 argument"
+	id=$(cid "$1") || exit 1
+	up=$CDIR/$id/upper
+	[ -d "$up" ] || { tool mount --diff "$id" >/dev/null; exit 1; }
+	# the layers under it (ct-mount keeps them in <id>/layers, one a line)
+	lowers=$(cat "$CDIR/$id/layers" 2>/dev/null)
+	find "$up" -mindepth 1 -printf '%y %p\n' | while read -r t p; do
+		p=${p#"$up"}
+		# what the runtime makes for every container, as docker hides it
+		case $p in /dev|/dev/*|/proc|/proc/*|/sys|/sys/*|/etc/hosts|/etc/hostname|/etc/resolv.conf) continue ;; esac
+		if [ "$t" = c ]; then echo "D $p"; continue; fi
+		k=A
+		for l in $lowers; do
+			if [ -e "$l$p" ] || [ -L "$l$p" ]; then k=C; break; fi
+		done
+		echo "$k $p"
+	done | sort -k2
+}
+ct_container_diff() { ct_diff "$@"; }
+
+ct_export() {
+	out=
+	while [ $# -gt 0 ]; do case $1 in
+		-o|--output) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; out=$2; shift 2 ;;
+		--output=*) out=${1#*=}; shift ;;
+		-*) usage_die "unknown flag: $1" ;;
+		*) break ;; esac; done
+	[ $# -eq 1 ] || usage_die "\"ct export\" requires exactly 1 argument"
+	id=$(cid "$1") || exit 1
+	ctc_mounted "$id" || exit 1
+	if [ -n "$out" ]; then
+		tool mount --cp-out "$id" / >"$out" || { rm -f "$out"; exit 1; }
+	else
+		[ ! -t 1 ] || { err "Error: cowardly refusing to save to a terminal. Use the -o flag or redirect"; exit 1; }
+		tool mount --cp-out "$id" /
+	fi
+}
+ct_container_export() { ct_export "$@"; }
+
+# ---------------------------------------------------------------- commit
+
+# ct commit: the container's writable layer (ct-mount --diff) on top of
+# its image (ct-image commit); prints the new image id as docker does
+ct_commit() {
+	cargs= pause=1
+	while [ $# -gt 0 ]; do
+		a=$1
+		case $a in --*=*) shift; set -- "${a%%=*}" "${a#*=}" "$@"; continue ;; esac
+		case $a in
+		-c|--change|-m|--message|-a|--author)
+			[ $# -ge 2 ] || usage_die "flag needs an argument: $a"
+			case $a in -c|--change) f=-c ;; -m|--message) f=-m ;; *) f=-a ;; esac
+			cargs="$cargs $f $(q "$2")"; shift 2 ;;
+		-p|--pause) shift
+			case ${1:-} in true|false) [ "$1" = true ] || pause=; shift ;; esac ;;
+		-*) usage_die "unknown flag: $a" ;;
+		*) break ;;
+		esac
+	done
+	[ $# -ge 1 ] && [ $# -le 2 ] || usage_die "\"ct commit\" requires 1 or 2 arguments: CONTAINER [REPOSITORY[:TAG]]"
+	id=$(cid "$1") || exit 1
+	base=$(ini_get "$CDIR/$id/ct.ini" container image)
+	[ -n "$base" ] || die "container $1 has no image to commit on top of"
+	paused=
+	if [ -n "$pause" ] && [ "$(status_of "$id")" = running ]; then
+		tool spawn pause "$id" >/dev/null 2>&1 && paused=1
+	fi
+	tmp=$(mktemp "${TMPDIR:-/tmp}/ct-commit.XXXXXX") || exit 1
+	tool mount --diff "$id" >"$tmp"
+	rc=$?
+	[ -z "$paused" ] || tool spawn resume "$id" >/dev/null 2>&1
+	[ $rc -eq 0 ] || { rm -f "$tmp"; exit 1; }
+	tag=
+	[ $# -lt 2 ] || tag=$(q "$2")
+	digest=$(eval "tool image commit --container $(q "$id") $cargs $(q "$base") $(q "$tmp") $tag")
+	rc=$?
+	rm -f "$tmp"
+	[ $rc -eq 0 ] || exit 1
+	# the image id (the config digest), as docker commit prints it
+	tool image inspect "$digest" 2>/dev/null | sed -n 's/^ *"Id": *"\(sha256:[0-9a-f]*\)".*/\1/p' | head -1 | grep . ||
+		echo "$digest"
+}
+ct_container_commit() { ct_commit "$@"; }
