@@ -954,3 +954,123 @@ ct_commit() {
 		echo "$digest"
 }
 ct_container_commit() { ct_commit "$@"; }
+
+# ---------------------------------------------------------------- stats
+
+# ctc_sample ID PID: one line "cpu_ns mem inactive limit pids blk_r blk_w
+# net_rx net_tx" from the container's cgroup (v1 or v2) and its netns
+ctc_sample() {
+	cg=$(sed -n 's/^ *"cgroup": *"\(.*\)",*$/\1/p' "/run/ct-spawn/$1/state.json" 2>/dev/null)
+	[ -n "$cg" ] || cg=/ct-spawn/$1
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then v2=/sys/fs/cgroup$cg; v1=
+	else v1=/sys/fs/cgroup; v2=/sys/fs/cgroup/unified$cg; fi
+	awk -v v1="$v1" -v cg="$cg" -v v2="$v2" -v pid="$2" '
+		function first(f,   x) { x = ""; if ((getline x < f) <= 0) x = ""; close(f); return x }
+		function kv(f, k,   l, a, v) {
+			v = ""
+			while ((getline l < f) > 0) { split(l, a, " "); if (a[1] == k) v = a[2] }
+			close(f); return v
+		}
+		BEGIN {
+			if (v1 != "") {
+				cpu = first(v1 "/cpuacct" cg "/cpuacct.usage")
+				mem = first(v1 "/memory" cg "/memory.usage_in_bytes")
+				lim = first(v1 "/memory" cg "/memory.limit_in_bytes")
+				ina = kv(v1 "/memory" cg "/memory.stat", "total_inactive_file")
+				pids = first(v1 "/pids" cg "/pids.current")
+				f = v1 "/blkio" cg "/blkio.throttle.io_service_bytes"
+				while ((getline l < f) > 0) { split(l, a, " ")
+					if (a[2] == "Read") br += a[3]; else if (a[2] == "Write") bw += a[3] }
+				close(f)
+			} else {
+				cpu = kv(v2 "/cpu.stat", "usage_usec") * 1000
+				mem = first(v2 "/memory.current"); lim = first(v2 "/memory.max")
+				ina = kv(v2 "/memory.stat", "inactive_file")
+				pids = first(v2 "/pids.current")
+				f = v2 "/io.stat"
+				while ((getline l < f) > 0) { n = split(l, a, " ")
+					for (i = 2; i <= n; i++) { split(a[i], b, "=")
+						if (b[1] == "rbytes") br += b[2]; else if (b[1] == "wbytes") bw += b[2] } }
+				close(f)
+			}
+			f = "/proc/" pid "/net/dev"
+			while ((getline l < f) > 0) {
+				if (l !~ /:/) continue
+				split(l, a, ":"); gsub(/ /, "", a[1]); if (a[1] == "lo") continue
+				split(a[2], b, " "); rx += b[1]; tx += b[9]
+			}
+			close(f)
+			if (lim == "" || lim == "max" || lim + 0 > 2 ^ 60) {
+				while ((getline l < "/proc/meminfo") > 0) if (l ~ /^MemTotal:/) { split(l, a, " "); lim = a[2] * 1024 }
+			}
+			printf "%.0f %.0f %.0f %.0f %d %.0f %.0f %.0f %.0f\n", cpu, mem, ina, lim, pids, br, bw, rx, tx
+		}'
+}
+
+ct_stats() {
+	stream=1 all= nt= fmt=
+	while [ $# -gt 0 ]; do case $1 in
+		--no-stream) stream=; shift ;;
+		-a|--all) all=1; shift ;;
+		--no-trunc) nt=1; shift ;;
+		--format) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; fmt=$2; shift 2 ;;
+		--format=*) fmt=${1#*=}; shift ;;
+		-*) usage_die "unknown flag: $1" ;;
+		*) break ;; esac; done
+	if [ $# -eq 0 ]; then
+		set -- $(ct_ps -q --no-trunc ${all:+-a})
+		[ $# -gt 0 ] || { [ -n "$stream" ] || printf 'CONTAINER ID   NAME      CPU %%     MEM USAGE / LIMIT   MEM %%     NET I/O   BLOCK I/O   PIDS\n'; [ -n "$stream" ] || return 0; }
+	fi
+	ids=
+	for c in "$@"; do st_id=$(cid "$c") || exit 1; ids="$ids $st_id"; done
+	while :; do
+		s1=
+		for i in $ids; do
+			p=$(ini_get "$CDIR/$i/state.ini" state pid)
+			s1="$s1$i ${p:-0} $(ctc_sample "$i" "${p:-0}")
+"
+		done
+		t1=$(date +%s%N)
+		sleep 0.5
+		t2=$(date +%s%N)
+		out=
+		for i in $ids; do
+			case $(status_of "$i") in running|paused) ;; *)
+				out="$out$i 0 0 0 0 0 0 0 0 0 0 $(ini_get "$CDIR/$i/ct.ini" container name)
+"; continue ;; esac
+			p=$(ini_get "$CDIR/$i/state.ini" state pid)
+			out="$out$i ${p:-0} $(ctc_sample "$i" "${p:-0}") $(ini_get "$CDIR/$i/ct.ini" container name)
+"
+		done
+		[ -z "$stream" ] || printf '\033[2J\033[H'
+		printf '%s' "$out" | awk -v before="$s1" -v dt=$((t2 - t1)) -v nt="$nt" -v fmt="$fmt" '
+			function bin(b,   u, i) { split("B KiB MiB GiB TiB", u, " "); i = 1
+				while (b >= 1024 && i < 5) { b /= 1024; i++ }
+				return (i == 1 ? sprintf("%dB", b) : sprintf("%.4g%s", b, u[i])) }
+			function dec(b,   u, i) { split("B kB MB GB TB", u, " "); i = 1
+				while (b >= 1000 && i < 5) { b /= 1000; i++ }
+				return (i == 1 ? sprintf("%dB", b) : sprintf("%.4g%s", b, u[i])) }
+			BEGIN { n = split(before, L, "\n"); for (j = 1; j <= n; j++) { split(L[j], a, " "); B[a[1]] = a[3] }
+				if (fmt == "") printf "%-15s%-20s%-10s%-22s%-10s%-20s%-20s%s\n", "CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS" }
+			{
+				id = nt ? $1 : substr($1, 1, 12)
+				cpu = (dt > 0 && ($1 in B)) ? ($3 - B[$1]) / dt * 100 : 0
+				if (cpu < 0) cpu = 0
+				mem = $4 - $5; if (mem < 0) mem = $4
+				memp = $6 > 0 ? mem / $6 * 100 : 0
+				c = sprintf("%.2f%%", cpu); m = bin(mem) " / " bin($6); mp = sprintf("%.2f%%", memp)
+				net = dec($10) " / " dec($11); blk = dec($8) " / " dec($9)
+				if (fmt != "") {
+					o = fmt
+					gsub(/\{\{ *\.(ID|Container) *\}\}/, id, o); gsub(/\{\{ *\.Name *\}\}/, $12, o)
+					gsub(/\{\{ *\.CPUPerc *\}\}/, c, o); gsub(/\{\{ *\.MemUsage *\}\}/, m, o)
+					gsub(/\{\{ *\.MemPerc *\}\}/, mp, o); gsub(/\{\{ *\.NetIO *\}\}/, net, o)
+					gsub(/\{\{ *\.BlockIO *\}\}/, blk, o); gsub(/\{\{ *\.PIDs *\}\}/, $7, o)
+					print o
+				} else
+					printf "%-15s%-20s%-10s%-22s%-10s%-20s%-20s%s\n", id, $12, c, m, mp, net, blk, $7
+			}'
+		[ -n "$stream" ] || break
+	done
+}
+ct_container_stats() { ct_stats "$@"; }
