@@ -17,6 +17,7 @@
 
 #include <ini.h>
 
+#include "inspect.h"
 #include "buf.h"
 #include "config.h"
 #include "container.h"
@@ -545,6 +546,10 @@ int ct_mount_main(int argc, char **argv)
 	int rm = 0, verbose = 0, opt, nopts = argc;
 	char *root;
 
+	if (argc > 1 && !strcmp(argv[1], "--inspect"))
+		return ct_mount_inspect_main(argc, argv);	/* inspect.c */
+	if (argc > 1 && !strncmp(argv[1], "--cp-", 5))
+		return ct_mount_cp_main(argc, argv);		/* cp.c */
 	/* words after "--" are the command, never options or layers */
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--")) {
