@@ -91,6 +91,15 @@ test_expect_success 'unknown flags are refused with 125' '
 	grep -q "unknown flag: --frob" err
 '
 
+# volumes take part where this build has them (ct-volume, ct volume)
+if [ -x "$CT_BUILD/bin/ct-volume" ] && [ -f "$CT_BUILD/lib/ct/volume.sh" ]; then
+	test_expect_success 'setup: a named and an anonymous volume, used by stopped containers' '
+		hx ct run --network none -v data:/data busybox sh -c "echo kept >/data/f" &&
+		hx ct run --network none -v /anon busybox true &&
+		ls "$CT_ROOT/volumes" >vols && test "$(grep -c . vols)" -ge 2
+	'
+fi
+
 test_expect_success 'end to end: runs on networks, then prune -a --volumes empties everything' '
 	hx ct-net create andromeda >/dev/null &&
 	hx ct run -d --network andromeda --name star busybox sleep 1000 >/dev/null &&
@@ -108,6 +117,7 @@ test_expect_success 'end to end: runs on networks, then prune -a --volumes empti
 	! grep -q sha256 "$CT_ROOT/images/index.json" &&
 	ls -A "$CT_ROOT/networks" >left && ! grep -v "^\.lock$" left &&
 	ls -A "$CT_ROOT/netns" >left && ! grep -q . left &&
+	{ ! test -d "$CT_ROOT/volumes" || { ls -A "$CT_ROOT/volumes" >left && ! grep -v "^\.lock$" left; }; } &&
 	! grep -qF "$CT_ROOT" /proc/self/mountinfo &&
 	hx ip -br link >links && test "$(cut -d" " -f1 links)" = lo &&
 	hx nft list tables >tables && ! test -s tables &&
