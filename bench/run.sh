@@ -11,7 +11,7 @@
 # network namespace that plays the host, so the bridges, NAT rules and the
 # ip_forward that Podman turns on go away with it; Podman keeps its storage
 # and config in the temporary directory (shared/NOTES.md). Prints medians
-# (hyperfine) and the ratios ct/podman. Goals (issue 7): <= 0.1 with no
+# (runs taken in turns) and the ratios ct/podman. Goals (issue 7): <= 0.1 with no
 # network, <= 0.2 with the default network; ct ps -a < 50 ms.
 #
 #   sh bench/run.sh [RUNS] [BUILD_DIR]    (root; default 20 runs each)
@@ -23,6 +23,7 @@ PATH=$B/bin:$PATH
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root" >&2; exit 1; }
 [ -x "$B/bin/ct" ] || { echo "bench/run.sh: build first (make); no $B/bin/ct" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "bench/run.sh: needs hyperfine" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench/run.sh: needs GNU time (/usr/bin/time)" >&2; exit 1; }
 command -v jq >/dev/null || { echo "bench/run.sh: needs jq" >&2; exit 1; }
 BB=$(command -v busybox) || { echo "bench/run.sh: needs busybox (busybox-static)" >&2; exit 1; }
 PODMAN=1
@@ -98,27 +99,51 @@ if [ -n "$PODMAN" ]; then
 fi
 PMCMD="podman --root $T/pm/graph --runroot $T/pm/run $PM_RUNTIME"
 
-# median NAME COMMAND: milliseconds, from hyperfine run in the namespace
-median() {
-	hx hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$T/$1.json" "$2" >/dev/null 2>"$T/$1.err" ||
-		{ echo "bench/run.sh: $1 failed:" >&2; tail -n 5 "$T/$1.err" >&2; exit 1; }
-	jq '.results[0].median * 1000' "$T/$1.json"
+# pair NAME1 CMD1 NAME2 CMD2: RUNS runs of each, taken in turns so that
+# both see the same load (this machine is shared), after 3 warm-ups; each
+# run's wall and CPU (user+sys of the command and the children it waited
+# for) go to $T/NAME.t as "WALL_MS CPU_MS"
+pair() {
+	: >"$T/$1.t"
+	: >"$T/$3.t"
+	i=0
+	while [ $i -lt $((RUNS + 3)) ]; do
+		one "$1" "$2" $i
+		one "$3" "$4" $i
+		i=$((i + 1))
+	done
 }
+one() {
+	t0=$(date +%s%N)
+	hx /usr/bin/time -o "$T/$1.cpu" -f '%U %S' $2 >/dev/null 2>"$T/$1.err" ||
+		{ echo "bench/run.sh: $2 failed:" >&2; tail -n 5 "$T/$1.err" >&2; exit 1; }
+	t1=$(date +%s%N)
+	[ "$3" -lt 3 ] || echo "$(( (t1 - t0) / 1000000 )) $(awk '{ print int(($1 + $2) * 1000) }' "$T/$1.cpu")" >>"$T/$1.t"
+}
+# med NAME COLUMN: the median of a column of $T/NAME.t
+med() { cut -d' ' -f"$2" "$T/$1.t" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
-echo "ct run vs podman run, median of $RUNS (ms), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
-ct_none=$(median ct-none "ct run --rm --network none busybox true")
-ct_bridge=$(median ct-bridge "ct run --rm busybox true")
+echo "ct run vs podman run: medians of $RUNS runs each, in turns; $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
+echo "  (CPU: user+sys of the command and what it waited for; Podman's conmon is not counted)"
+CT_NONE="ct run --rm --network none busybox true"
+CT_BRIDGE="ct run --rm busybox true"
 if [ -n "$PODMAN" ]; then
-	pm_none=$(median pm-none "$PMCMD run --rm --network none localhost/busybox true")
-	pm_bridge=$(median pm-bridge "$PMCMD run --rm localhost/busybox true")
-	printf '  %-30s %8.1f   podman %8.1f   ct/podman %s (goal <= 0.1)\n' \
-		"run --rm --network none" "$ct_none" "$pm_none" "$(ratio "$ct_none" "$pm_none")"
-	printf '  %-30s %8.1f   podman %8.1f   ct/podman %s (goal <= 0.2)\n' \
-		"run --rm (default network)" "$ct_bridge" "$pm_bridge" "$(ratio "$ct_bridge" "$pm_bridge")"
+	pair ct-none "$CT_NONE" pm-none "$PMCMD run --rm --network none localhost/busybox true"
+	pair ct-bridge "$CT_BRIDGE" pm-bridge "$PMCMD run --rm localhost/busybox true"
+	for k in none bridge; do
+		if [ $k = none ]; then what="run --rm --network none" goal=0.1
+		else what="run --rm (default network)" goal=0.2; fi
+		printf '  %-27s wall ct %5d ms  podman %5d ms  ct/podman %s (goal <= %s)\n' \
+			"$what" "$(med ct-$k 1)" "$(med pm-$k 1)" "$(ratio "$(med ct-$k 1)" "$(med pm-$k 1)")" $goal
+		printf '  %-27s CPU  ct %5d ms  podman %5d ms  ct/podman %s\n' \
+			"" "$(med ct-$k 2)" "$(med pm-$k 2)" "$(ratio "$(med ct-$k 2)" "$(med pm-$k 2)")"
+	done
 	[ -z "$PM_RUNTIME" ] || echo "  (podman with ${PM_RUNTIME#--runtime })"
 else
-	printf '  %-30s %8.1f\n' "run --rm --network none" "$ct_none" "run --rm (default network)" "$ct_bridge"
+	pair ct-none "$CT_NONE" ct-bridge "$CT_BRIDGE"
+	printf '  %-27s wall %5d ms  CPU %5d ms\n' "run --rm --network none" "$(med ct-none 1)" "$(med ct-none 2)" \
+		"run --rm (default network)" "$(med ct-bridge 1)" "$(med ct-bridge 2)"
 fi
 
 # ct ps -a over 200 created containers
@@ -133,6 +158,6 @@ once=$(( ($(date +%s%N) - t0) / 1000000 ))
 if [ "$once" -gt 3000 ]; then	# too slow for many runs: the one figure
 	printf '  %-30s %8.1f   (one run; goal < 50)\n' "ps -a, 200 containers" "$once"
 else
-	ps_ms=$(median ps "ct ps -a")
-	printf '  %-30s %8.1f   (goal < 50)\n' "ps -a, 200 containers" "$ps_ms"
+	hx hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$T/ps.json" "ct ps -a" >/dev/null 2>&1
+	printf '  %-30s %8.1f   (goal < 50)\n' "ps -a, 200 containers" "$(jq '.results[0].median * 1000' "$T/ps.json")"
 fi
