@@ -246,8 +246,9 @@ static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_e
 
 static int conn_matches(const struct ct_http_conn *c, const struct ct_url *u)
 {
-	return c->fd >= 0 && c->host && !strcmp(c->scheme, u->scheme) &&
-	       !strcasecmp(c->host, u->host) && c->port == u->port;
+	return c->fd >= 0 && c->host && u->host &&
+	       !strcmp(c->scheme, u->scheme) && !strcasecmp(c->host, u->host) &&
+	       c->port == u->port;
 }
 
 static int conn_write(struct ct_http_conn *c, const void *buf, size_t n, struct ct_err *e)
@@ -355,7 +356,7 @@ static int read_head(struct ct_http_conn *c, struct ct_http_resp *rs, int head,
 			ct_err(e, 0, "%s: not an HTTP response: \"%.40s\"", c->host, ct_buf_str(&line));
 			goto fail;
 		}
-		rs->status = atoi(line.data + 9);
+		rs->status = (int)strtol(line.data + 9, NULL, 10);
 		free(rs->reason);
 		sp = line.data + 12;
 		rs->reason = ct_xstrdup(*sp == ' ' ? sp + 1 : sp);
@@ -637,7 +638,8 @@ int ct_http_request(struct ct_http_conn *c, const struct ct_http_req *rq,
 		if (ct_url_parse(url, &u, e) < 0)
 			goto fail;
 		/* the credentials belong to the first host only */
-		with_auth = !strcasecmp(u.host, first.host) && u.port == first.port &&
+		with_auth = u.host && first.host && !strcasecmp(u.host, first.host) &&
+			    u.port == first.port &&
 			    !strcmp(u.scheme, first.scheme);
 		for (tries = 0; tries < 2; tries++) {
 			int reused;

@@ -86,7 +86,10 @@ static int fetch_once(struct pull *p, struct ct_http_conn *c, struct job *j,
 	if (rs.status == 206) {
 		const char *cr = ct_http_header(&rs, "Content-Range");
 		unsigned long long start = 0;
-		if (!cr || sscanf(cr, "bytes %llu-", &start) != 1 || start != w->have) {
+		char *end = NULL;
+		if (cr && !strncmp(cr, "bytes ", 6))
+			start = strtoull(cr + 6, &end, 10);
+		if (!end || *end != '-' || start != w->have) {
 			ct_http_resp_done(c, &rs);
 			*retry = 1;
 			if (ct_blob_restart(w, e) < 0)

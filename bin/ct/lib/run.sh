@@ -18,6 +18,13 @@ usage: ct run [OPTIONS] IMAGE [COMMAND] [ARG...]
       --network NET       bridge (default), none, host, NAME, container:ID
       --network-alias A   --ip IP   --add-host H:IP   --dns IP
       --platform P        --pull always|missing|never
+      --read-only  --privileged  --init  --restart POLICY  --tmpfs PATH[:OPTS]
+  -m, --memory SIZE  --memory-swap SIZE  --cpus N  --cpu-shares N
+      --cpuset-cpus LIST  --pids-limit N  --ulimit NAME=SOFT[:HARD]
+      --cap-add CAP  --cap-drop CAP  --security-opt OPT
+  -l, --label K=V  --label-file F  --stop-signal SIG  --stop-timeout SECS
+      --health-cmd CMD  --health-interval|-timeout|-start-period D
+      --health-retries N  --no-healthcheck
   -v, --verbose-ct        narrate each tool's kernel-level steps
 
 See ct(1) for every option.
@@ -29,7 +36,7 @@ run_cmd() {
 	create_only=$1
 	shift
 	detach= interactive= tty= rm= name= hostname= workdir= user= entrypoint=
-	entry_set= network= platform= pull=missing verbose=
+	entry_set= network= platform= pull=missing verbose= init= restart=
 	mount_args= net_args= publish_all=	# quoted words (q) for eval
 	while [ $# -gt 0 ]; do
 		a=$1
@@ -87,6 +94,26 @@ run_cmd() {
 		--platform) need "$@"; platform=$2; shift ;;
 		--pull) need "$@"; pull=$2; shift
 			case $pull in always|missing|never) ;; *) usage_die "invalid --pull \"$pull\": always, missing or never" ;; esac ;;
+		# docker run's runtime flags: ct-mount writes them into config.json
+		--read-only|--privileged|--no-healthcheck) mount_args="$mount_args $a" ;;
+		-m|--memory|--memory-swap|--cpus|-c|--cpu-shares|--cpuset-cpus|--pids-limit|\
+		--cap-add|--cap-drop|--security-opt|--ulimit|-l|--label|--tmpfs|\
+		--stop-signal|--stop-timeout|--health-cmd|--health-interval|\
+		--health-timeout|--health-retries|--health-start-period)
+			need "$@"
+			case $a in -m) a=--memory ;; -c) a=--cpu-shares ;; -l) a=--label ;; esac
+			mount_args="$mount_args $a $(q "$2")"
+			shift ;;
+		--label-file)
+			need "$@"
+			[ -r "$2" ] || die "open label file $2: no such file"
+			while IFS= read -r line || [ -n "$line" ]; do
+				case $line in ''|'#'*) continue ;; esac
+				mount_args="$mount_args --label $(q "$line")"
+			done <"$2"
+			shift ;;
+		--init) init=1 ;;
+		--restart) need "$@"; restart=$2; shift ;;
 		-v|--verbose-ct) verbose=-v ;;
 		--help) run_usage; exit 0 ;;
 		--) shift; break ;;
@@ -96,6 +123,14 @@ run_cmd() {
 		shift
 	done
 	[ $# -ge 1 ] || usage_die "\"ct run\" requires at least 1 argument: an image"
+	case ${restart:-no} in
+	no) restart= ;;
+	always|unless-stopped|on-failure|on-failure:[0-9]*)
+		[ -z "$rm" ] || usage_die "conflicting options: --restart and --rm"
+		[ -n "$detach" ] || [ -n "$create_only" ] ||
+			usage_die "--restart $restart needs -d: ct keeps a restarting container under its detached supervisor" ;;
+	*) usage_die "invalid restart policy \"$restart\": no, always, unless-stopped or on-failure[:N]" ;;
+	esac
 	image=$1
 	shift
 
@@ -124,6 +159,8 @@ run_cmd() {
 	[ -z "$workdir" ] || m="$m -w $(q "$workdir")"
 	[ -z "$user" ] || m="$m -u $(q "$user")"
 	[ -z "$entry_set" ] || m="$m --entrypoint $(q "$entrypoint")"
+	[ -z "$restart" ] || m="$m --restart $(q "$restart")"	# kept in ct.ini for ct start
+	[ -z "$init" ] || m="$m --init"
 	cmd=
 	for w in "$@"; do cmd="$cmd $(q "$w")"; done
 	bundle=$(printf '%s\n' "$layers" | eval "tool mount $m $mount_args -- $cmd") || exit 125
@@ -143,13 +180,15 @@ run_cmd() {
 	[ -z "$detach" ] || s="$s -d"
 	[ -z "$tty" ] || s="$s -t"
 	[ -z "$rm" ] || s="$s --rm"
+	[ -z "$init" ] || s="$s --init"
+	[ -z "$restart" ] || s="$s --restart $(q "$restart")"
 	if [ -n "$detach" ]; then
-		tool spawn run $verbose $s "$bundle" >/dev/null || { rm_container "$id" >/dev/null 2>&1; exit 125; }
+		eval "tool spawn run $verbose $s $(q "$bundle")" >/dev/null || { rm_container "$id" >/dev/null 2>&1; exit 125; }
 		echo "$id"
 		exit 0
 	fi
 	[ -n "$interactive" ] || [ -n "$tty" ] || exec </dev/null
-	tool spawn run $verbose $s "$bundle"
+	eval "tool spawn run $verbose $s $(q "$bundle")"
 	rc=$?
 	[ -z "$rm" ] || rm_container "$id" >/dev/null 2>&1
 	exit "$rc"
