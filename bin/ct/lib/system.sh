@@ -161,9 +161,13 @@ EOF
 	# 2. networks: what gone containers held, then networks nobody uses
 	: >"$tmp/n"
 	if have_tool net; then
-		tool net prune >/dev/null 2>&1 || rc=1
-		for n in $(tool net ls -q 2>/dev/null); do
-			[ -f "$ROOT/networks/$n.ini" ] || continue
+		tool net prune --removed >/dev/null 2>&1 || tool net prune >/dev/null 2>&1 || rc=1
+		# every network ct-net will let go: the custom ones and the
+		# default bridge (made again on first use); one in use stays
+		for f in "$ROOT"/networks/*.ini; do
+			[ -f "$f" ] || continue
+			n=${f##*/}
+			n=${n%.ini}
 			tool net rm "$n" >/dev/null 2>&1 && echo "$n" >>"$tmp/n"
 		done
 	fi
