@@ -757,6 +757,8 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 		ct_err(e, errno, "socketpair");
 		goto fail_fds;
 	}
+	if (s->seccomp)
+		ct_seccomp_prepare(s->seccomp);	/* built once, kept in /run/ct-spawn */
 	ct_say("clone(%s)", flag_names(flags, fb, sizeof fb));
 	pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
 	if (pid < 0) {

@@ -139,17 +139,24 @@ run_cmd() {
 	shift
 
 	# 1. the image: pulled when missing, as docker run does
+	# 2. its layers, unpacked once and shared (when ct-unpack fails, ask
+	#    the store whether the image is there at all: one process less
+	#    when it is, as it nearly always is)
 	pa=
 	[ -z "$platform" ] || pa="--platform $platform"
-	if [ "$pull" = always ] || ! tool image inspect "$image" >/dev/null 2>&1; then
-		[ "$pull" = never ] && { err "Error: image $image not found locally and --pull never"; exit 125; }
-		[ "$pull" = always ] || err "Unable to find image '$image' locally"
-		tool pull $pa "$image" >/dev/null || exit 125
+	if [ "$pull" = always ] || [ -n "$verbose" ] ||
+	   ! layers=$(tool unpack $pa "$image" 2>/dev/null); then
+		if [ "$pull" = always ] || ! tool image inspect "$image" >/dev/null 2>&1; then
+			[ "$pull" = never ] && { err "Error: image $image not found locally and --pull never"; exit 125; }
+			[ "$pull" = always ] || err "Unable to find image '$image' locally"
+			tool pull $pa "$image" >/dev/null || exit 125
+		fi
+		layers=$(tool unpack $verbose $pa "$image") || exit 125
 	fi
-	# 2. its layers, unpacked once and shared
-	layers=$(tool unpack $verbose $pa "$image") || exit 125
-	# 3. the container: an overlay root and an OCI bundle
-	[ -n "$name" ] || name=$(tool mount --generate-name 2>/dev/null) || name=
+	# 3. the container: an overlay root and an OCI bundle (ct-mount
+	#    makes up a name when none is given); a --rm container's overlay
+	#    is volatile, as Podman's: never synced, since it is thrown away
+	[ -z "$rm" ] || { CT_OVERLAY_VOLATILE=1; export CT_OVERLAY_VOLATILE; }
 	m="$verbose"
 	[ -z "$name" ] || m="$m --name $(q "$name")"
 	[ -z "$hostname" ] || m="$m --hostname $(q "$hostname")"
@@ -161,7 +168,7 @@ run_cmd() {
 	cmd=
 	for w in "$@"; do cmd="$cmd $(q "$w")"; done
 	bundle=$(printf '%s\n' "$layers" | eval "tool mount $m $mount_args -- $cmd") || exit 125
-	id=$(basename "$bundle")
+	id=${bundle##*/}
 	# 4. the network
 	case ${network:-bridge} in none) ;; *)
 		na="$verbose --network $(q "${network:-bridge}")"
