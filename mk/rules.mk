@@ -24,7 +24,8 @@ UNIT_BINS := $(UNIT_SRC:t/unit/%.c=$(B)/t/unit/%)
 DEPFLAGS = -MMD -MP
 
 .PHONY: tools deps size
-tools: $(TOOL_BINS) $(B)/bin/ctbox $(if $(wildcard bin/ct/ct),$(B)/bin/ct)
+CT_SH := $(patsubst bin/ct/lib/%,$(B)/lib/ct/%,$(wildcard bin/ct/lib/*.sh))
+tools: $(TOOL_BINS) $(B)/bin/ctbox $(if $(wildcard bin/ct/ct),$(B)/bin/ct $(CT_SH))
 
 deps: $(SYSROOT_STAMP)
 
@@ -77,6 +78,11 @@ $(B)/bin/ctbox: $(ALL_TOOL_OBJ) $(B)/obj/ctbox.o $(LIBCT)
 $(B)/bin/ct: bin/ct/ct
 	@mkdir -p $(@D)
 	sed 's/@VERSION@/$(VERSION)/' $< > $@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
+
+# the front end's verbs, one file per area, beside bin/ as lib/ct/
+$(B)/lib/ct/%.sh: bin/ct/lib/%.sh
+	@mkdir -p $(@D)
+	cp $< $@
 
 $(B)/t/unit/%: t/unit/%.c $(LIBCT) t/unit/tap.h | $(SYSROOT_STAMP)
 	@mkdir -p $(@D)

@@ -47,7 +47,7 @@ test_expect_success 'ct ps hides created containers; ps -a shows them by name' '
 	ct ps >out &&
 	! grep -q web out &&
 	ct ps -a >out &&
-	grep -q "^$(printf %.12s "$id") .* created  *web$" out &&
+	grep -q "^$(printf %.12s "$id") .* Created  *web$" out &&
 	ct ps -aq >out &&
 	test "$(cat out)" = "$(printf %.12s "$id")"
 '

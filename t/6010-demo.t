@@ -15,7 +15,7 @@ hx() { nsenter --net="/run/netns/$HNS" "$@"; }
 test_expect_success 'the demo serves its page, shows ct ps, and says it cleaned up' '
 	hx sh "$CT_SRC/share/examples/demo.sh" >out 2>&1 &&
 	test_grep "Hello from a ct container" out &&
-	test_grep "running .* demo-web" out &&
+	test_grep "Up .* 0.0.0.0:8080->80/tcp  *demo-web" out &&
 	test_grep "nothing of the demo is left" out
 '
 

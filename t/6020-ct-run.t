@@ -54,7 +54,7 @@ test_expect_success 'run -d prints the full id; logs shows both streams' '
 
 test_expect_success 'ps shows it running; exec runs inside it' '
 	ct ps >out &&
-	grep -q "running  *bg$" out &&
+	grep -q " Up [^ ].*  bg$" out &&
 	ct exec bg sh -c "echo \"[\$GREETING] inside\"; cat /proc/1/cmdline | tr \"\\0\" \" \"" >out &&
 	grep -q "^\[hello\] inside$" out &&
 	grep -q "sh -c echo to-out" out
@@ -64,13 +64,13 @@ test_expect_success 'stop sends SIGTERM: exit 143; wait reports it; ps -a shows 
 	ct stop -t 5 bg >out &&
 	test "$(cat out)" = bg &&
 	test "$(ct wait bg)" = 143 &&
-	ct ps -a >out && grep -q "exited  *bg$" out
+	ct ps -a >out && grep -q " Exited (143) .* ago  *bg$" out
 '
 
 test_expect_success 'start brings a stopped container back' '
 	ct start bg >out && test "$(cat out)" = bg &&
-	for i in $(seq 50); do ct ps >out; grep -q "running  *bg$" out && break; sleep 0.1; done &&
-	grep -q "running  *bg$" out
+	for i in $(seq 50); do ct ps >out; grep -q " Up [^ ].*  bg$" out && break; sleep 0.1; done &&
+	grep -q " Up [^ ].*  bg$" out
 '
 
 test_expect_success 'rm of a running container needs -f; -f removes it' '

@@ -64,6 +64,9 @@ static const struct verb verbs[] = {
 	{ "gc", NULL, NULL, 0, img_cmd_gc, "gc [-n|--dry-run] [--grace SECONDS]" },
 	{ "import", NULL, NULL, 1, img_cmd_import,
 	  "import [-c CHANGE]... [-m MESSAGE] FILE|DIR|- [REPO[:TAG]]" },
+	{ "commit", NULL, NULL, 0, img_cmd_commit,	/* commit.c */
+	  "commit [--container ID] [-c CHANGE]... [-m MSG] [-a AUTHOR]\n"
+	  "          BASE LAYER.tar|- [REPO[:TAG]]" },
 	{ "save", NULL, NULL, 0, img_cmd_save, "save [-o FILE] [--format docker|oci] IMAGE..." },
 	{ "load", NULL, NULL, 1, img_cmd_load, "load [-i FILE] [-q]" },
 };

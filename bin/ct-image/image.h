@@ -73,6 +73,7 @@ int img_cmd_rm(const struct ct_store *s, int argc, char **argv);
 int img_cmd_prune(const struct ct_store *s, int argc, char **argv);
 int img_cmd_gc(const struct ct_store *s, int argc, char **argv);
 int img_cmd_import(const struct ct_store *s, int argc, char **argv);
+int img_cmd_commit(const struct ct_store *s, int argc, char **argv);	/* commit.c */
 int img_cmd_save(const struct ct_store *s, int argc, char **argv);
 int img_cmd_load(const struct ct_store *s, int argc, char **argv);
 
