@@ -186,12 +186,29 @@ run_cmd() {
 	[ -z "$rm" ] || s="$s --rm"
 	[ -z "$init" ] || s="$s --init"
 	[ -z "$restart" ] || s="$s --restart $(q "$restart")"
+	# A detached container, or one on a terminal (so that Ctrl-P Ctrl-Q
+	# can leave it running), lives under ct-spawn's supervisor, which
+	# runs `ct rm` when it is over for --rm.
+	if [ -n "$detach" ] || [ -n "$tty" ]; then
+		[ -z "$rm" ] || s="$s --on-exit $(q "exec $(q "$here/ct") rm -f -v $id >/dev/null 2>&1")"
+	fi
 	if [ -n "$detach" ]; then
-		eval "tool spawn run $verbose $s $(q "$bundle")" >/dev/null || { rm_container "$id" >/dev/null 2>&1; exit 125; }
+		eval "tool spawn run $verbose $s $(q "$bundle")" >/dev/null || {
+			rc=$?
+			volume_rm_container "$id" >/dev/null 2>&1
+			case $rc in 126|127) exit "$rc" ;; esac	# cannot run / not found
+			exit 125
+		}
 		echo "$id"
 		exit 0
 	fi
-	[ -n "$interactive" ] || [ -n "$tty" ] || exec </dev/null
+	if [ -n "$tty" ]; then
+		s="$s -d --attach"
+		[ -z "$interactive" ] || s="$s -i"
+		eval "tool spawn run $verbose $s $(q "$bundle")"
+		exit
+	fi
+	[ -n "$interactive" ] || exec </dev/null
 	eval "tool spawn run $verbose $s $(q "$bundle")"
 	rc=$?
 	[ -z "$rm" ] || volume_rm_container "$id" >/dev/null 2>&1
