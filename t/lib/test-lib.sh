@@ -71,6 +71,15 @@ HOME=$TEST_DIR/home
 mkdir -p "$HOME" "$CT_ROOT"
 export HOME
 unset DOCKER_CONFIG XDG_DATA_HOME XDG_CONFIG_HOME XDG_RUNTIME_DIR
+# A private tmux server: its sessions get this script's environment (a
+# shared server keeps the environment of whoever started it), and no other
+# script's clean-up can take it down under us.
+TMUX_TMPDIR=$TEST_DIR
+export TMUX_TMPDIR
+unset TMUX
+# ct-spawn's compiled seccomp filters go here, not to the host's /run
+CT_SECCOMP_CACHE=$TEST_DIR/seccomp-cache
+export CT_SECCOMP_CACHE
 cd "$TEST_DIR" || exit 1
 
 # --- clean-up ---------------------------------------------------------------
@@ -99,6 +108,9 @@ test_run_cleanups_() {
 		[ -n "$c" ] || continue
 		( eval "$c" ) >/dev/null 2>&1 || true
 	done
+	if [ -S "$TEST_DIR/tmux-$(id -u)/default" ]; then
+		tmux kill-server >/dev/null 2>&1 || true
+	fi
 	test_sweep_mounts_
 	if [ -n "${CT_TEST_KEEP:-}" ]; then
 		echo "# kept $TEST_DIR" >&2
