@@ -108,6 +108,11 @@ test_run_cleanups_() {
 		[ -n "$c" ] || continue
 		( eval "$c" ) >/dev/null 2>&1 || true
 	done
+	if command -v ip >/dev/null 2>&1; then
+		ip netns list 2>/dev/null | awk -v s="-$$" '
+			$1 ~ /^ct-test-/ && substr($1, length($1) - length(s) + 1) == s { print $1 }' |
+		while IFS= read -r ns; do ip netns delete "$ns" 2>/dev/null; done
+	fi
 	if [ -S "$TEST_DIR/tmux-$(id -u)/default" ]; then
 		tmux kill-server >/dev/null 2>&1 || true
 	fi
@@ -365,7 +370,8 @@ ct_fixture() {
 }
 
 # test_netns NAME: a throw-away network namespace named ct-test-NAME-PID,
-# removed at exit. Prints its name.
+# removed at exit (also when made in a $(...) subshell: the exit sweeps
+# every ct-test-*-PID namespace of this script). Prints its name.
 test_netns() {
 	ns=ct-test-$1-$$
 	ip netns add "$ns" || return 1
