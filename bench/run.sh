@@ -114,9 +114,16 @@ pair() {
 	done
 }
 one() {
-	t0=$(date +%s%N)
-	hx /usr/bin/time -o "$T/$1.cpu" -f '%U %S' $2 >/dev/null 2>"$T/$1.err" ||
-		{ echo "bench/run.sh: $2 failed:" >&2; tail -n 5 "$T/$1.err" >&2; exit 1; }
+	tries=0
+	while :; do
+		t0=$(date +%s%N)
+		hx /usr/bin/time -o "$T/$1.cpu" -f '%U %S' $2 >/dev/null 2>"$T/$1.err" && break
+		# Podman under load now and then loses a container's exit code
+		# ("no such exit code"): that run is not timed, the next one is
+		tries=$((tries + 1))
+		[ $tries -lt 3 ] || { echo "bench/run.sh: $2 failed:" >&2; tail -n 5 "$T/$1.err" >&2; exit 1; }
+		echo "bench/run.sh: $1 failed once, again: $(tail -n 1 "$T/$1.err")" >&2
+	done
 	t1=$(date +%s%N)
 	[ "$3" -lt 3 ] || echo "$(( (t1 - t0) / 1000000 )) $(awk '{ print int(($1 + $2) * 1000) }' "$T/$1.cpu")" >>"$T/$1.t"
 }

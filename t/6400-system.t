@@ -6,7 +6,12 @@ command -v nsenter >/dev/null || skip_all "needs nsenter (util-linux)"
 
 # ct runs in a throw-away network namespace that plays the host, so its
 # bridges and nft tables are the test's own (see t/5040)
-HNS=$(test_netns sys) || skip_all "cannot create a network namespace"
+# (made here, not in $(test_netns ...): a clean-up registered in a
+# command substitution's subshell would be lost)
+HNS=ct-test-sys-$$
+ip netns add "$HNS" || skip_all "cannot create a network namespace"
+test_cleanup "ip netns delete $HNS"
+ip -n "$HNS" link set lo up
 hx() { nsenter --net="/run/netns/$HNS" "$@"; }
 test_cleanup "for f in '$CT_ROOT'/networks/*.dns.pid; do [ -f \"\$f\" ] && kill \$(cat \"\$f\"); done"
 test_cleanup 'for d in "$CT_ROOT"/containers/*/; do [ -d "$d" ] && hx ct rm -f "$(basename "$d")" >/dev/null 2>&1; done'
