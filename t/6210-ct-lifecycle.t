@@ -111,10 +111,16 @@ if ct-spawn --help 2>/dev/null | grep -q "^ *attach"; then
 test_expect_success 'attach: follows a running container to its end and exits with its status' '
 	ct run -d --network none --name late busybox sh -c "sleep 1; echo late-out; exit 4" >/dev/null &&
 	test_expect_code 4 ct attach late >out &&
-	grep -qx late-out out
+	test "$(cat out)" = late-out
+'
+test_expect_success 'start -ai: stdin reaches the container' '
+	ct create --network none --name cat busybox cat >/dev/null &&
+	echo hello-in | ct start -ai cat >out &&
+	test "$(cat out)" = hello-in
 '
 else
 	test_skip 'attach' 'ct-spawn attach is not in this build yet'
+	test_skip 'start -ai' 'ct-spawn attach is not in this build yet'
 fi
 
 test_expect_success 'container prune -f removes the stopped ones only' '

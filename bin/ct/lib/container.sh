@@ -379,6 +379,11 @@ ct_start() {
 		mountpoint -q "$CDIR/$id/rootfs" 2>/dev/null ||
 			tool mount --remount "$id" >/dev/null || { rc=1; continue; }
 		if [ -n "$attach$interactive" ]; then
+			# ct-spawn run -d --attach: attached before the start, no output missed
+			if ctc_can_attach; then
+				tool spawn run -d --attach ${interactive:+-i} "$CDIR/$id"
+				return
+			fi
 			lines=$(ctc_log_lines "$id")
 			tool spawn run -d "$CDIR/$id" >/dev/null || return 1
 			ctc_attach "$id" "$interactive" "$lines"
@@ -405,21 +410,17 @@ ctc_show_log() {
 	}'
 }
 
+ctc_can_attach() { tool spawn --help 2>/dev/null | grep -q '^ *attach'; }
+
 # ctc_attach ID INTERACTIVE LOGLINES: connect to a running container
-# through its supervisor (ct-spawn attach: ctrl-p ctrl-q detaches); exit
-# with its status. Without ct-spawn attach, follow its log from line
-# LOGLINES until it exits.
+# through its supervisor (ct-spawn attach: ctrl-p ctrl-q detaches); its
+# exit status is the container's. Without ct-spawn attach, follow its log
+# from line LOGLINES until it exits.
 ctc_attach() {
-	if tool spawn --help 2>/dev/null | grep -q '^ *attach'; then
+	if ctc_can_attach; then
 		if [ -n "$2" ]; then tool spawn attach "$1"
 		else tool spawn attach --no-stdin "$1" </dev/null; fi
-		rc=$?
-		# it may have ended before attach could connect: its output is in the log
-		if [ $rc -ne 0 ] && [ "$(status_of "$1")" = exited ]; then
-			tail -n "+$(($3 + 1))" "$CDIR/$1/log" 2>/dev/null | ctc_show_log
-			rc=$(ini_get "$CDIR/$1/state.ini" state exit_code)
-		fi
-		return "${rc:-0}"
+		return
 	fi
 	n=$3
 	while :; do
