@@ -337,8 +337,8 @@ ct_ps() {
 		shift
 	done
 	[ -z "$last" ] || all=1
-	set --
-	for f in "$CDIR"/*/ct.ini; do [ -f "$f" ] && set -- "$@" "$f"; done
+	set -- "$CDIR"/*/ct.ini
+	[ -f "$1" ] || set --
 	# newest first; ties (same second) keep ls's order
 	[ $# -le 1 ] || set -- $(ls -t "$@")
 	nets= sizes=
