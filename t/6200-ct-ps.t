@@ -97,7 +97,7 @@ test_expect_success 'a real container: Up, then Exited (3), status_of agrees (ct
 	ct import -c "CMD [\"/bin/sh\"]" rootfs busybox >/dev/null &&
 	ct run -d --network none --name real busybox sh -c "sleep 2; exit 3" >/dev/null &&
 	ct ps -f name=real --no-trunc --format "{{.Status}}|{{.Command}}" >out &&
-	grep -q "^Up [A-Z0-9].*|\"sh -c sleep 2; exit 3\"$" out &&
+	grep -q "^Up [A-Z0-9].*|\"sh -c .sleep 2; exit 3.\"$" out &&
 	test "$(ct wait real)" = 3 &&
 	ct ps -a -f name=real --format "{{.Status}}" >out &&
 	grep -q "^Exited (3) " out &&

@@ -26,7 +26,7 @@ test_expect_success 'docker run -d --name: the full id; ps shows it Up under its
 		sh -c "trap \"exit 0\" TERM; i=0; while :; do i=\$((i+1)); echo tick \$i; sleep 0.2; done" >id &&
 	grep -qx "[0-9a-f]\{64\}" id &&
 	ct ps >out &&
-	grep -q "^$(cut -c1-12 id)   busybox   \"sh -c trap .*   Up .*  ticker$" out &&
+	grep -q "^$(cut -c1-12 id)   busybox   \"sh -c .trap .*   Up .*  ticker$" out &&
 	test "$(ct ps -q)" = "$(cut -c1-12 id)"
 '
 

@@ -67,6 +67,8 @@ function args_of(f,   line, on, out) {
 		if (line ~ /^ *\]/) break
 		sub(/^ *"/, "", line); sub(/",?$/, "", line)
 		gsub(/\\"/, "\"", line); gsub(/\\\\/, "\\", line)
+		# as ct-mount writes it (the Docker list): args with a space in quotes
+		if (out != "" && index(line, " ")) line = "\047" line "\047"
 		out = out (out == "" ? "" : " ") line
 	}
 	close(f)
