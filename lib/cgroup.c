@@ -449,14 +449,27 @@ int ct_cgroup_freeze(const struct ct_cgroup *cg, int frozen, struct ct_err *e)
 {
 	const char *d;
 
-	if (cg->mode == CT_CG_V2)
-		return cg_write(cg->v2, "cgroup.freeze", frozen ? "1" : "0", e);
+	if (cg->mode == CT_CG_V2) {
+		const char *want = frozen ? "frozen 1" : "frozen 0";
+
+		if (cg_write(cg->v2, "cgroup.freeze", frozen ? "1" : "0", e) < 0)
+			return -1;
+		/* the kernel freezes asynchronously: wait until it says so */
+		for (int i = 0; i < 5000; i++) {
+			char b[256];
+
+			if (cg_read(cg->v2, "cgroup.events", b, sizeof b) < 0 || strstr(b, want))
+				return 0;
+			usleep(1000);
+		}
+		return ct_err(e, 0, "%s/cgroup.events never said \"%s\"", cg->v2, want);
+	}
 	d = ct_cgroup_dir(cg, "freezer");
 	if (!d)
 		return ct_err(e, 0, "the freezer cgroup controller is not mounted; cannot pause");
 	if (cg_write(d, "freezer.state", frozen ? "FROZEN" : "THAWED", e) < 0)
 		return -1;
-	for (int i = 0; i < 1000; i++) {
+	for (int i = 0; i < 5000; i++) {
 		char b[32];
 
 		if (cg_read(d, "freezer.state", b, sizeof b) == 0 &&

@@ -101,6 +101,11 @@ void ct_container_free(struct ct_container *c)
 	free(c->image_ref);
 	free(c->created);
 	free(c->rootfs);
+	free(c->command);
+	free(c->labels);
+	free(c->extra);
+	free(c->other);
+	free(c->other_sec);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -112,18 +117,45 @@ static int ini_value_ok(const char *what, const char *v, struct ct_err *e)
 	return 0;
 }
 
+/* inih reads lines of at most INI_MAX_LINE (200) bytes: a longer value is
+ * cut (on a UTF-8 character boundary) and ends in "...". */
+static void put_long(struct ct_buf *b, const char *key, const char *v)
+{
+	size_t room = INI_MAX_LINE - 2 - strlen(key) - 3, n;
+
+	if (!v || !v[0])
+		return;
+	n = strlen(v);
+	if (n <= room) {
+		ct_buf_printf(b, "%s = %s\n", key, v);
+		return;
+	}
+	n = room - 3;
+	while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+		n--;
+	ct_buf_printf(b, "%s = %.*s...\n", key, (int)n, v);
+}
+
 int ct_container_save(const struct ct_container *c, struct ct_err *e)
 {
 	struct ct_buf b = CT_BUF_INIT;
 	char *path;
 	int r;
 
-	if (ini_value_ok("image reference", c->image_ref ? c->image_ref : "", e) < 0)
+	if (ini_value_ok("image reference", c->image_ref ? c->image_ref : "", e) < 0 ||
+	    ini_value_ok("command", c->command ? c->command : "", e) < 0 ||
+	    ini_value_ok("labels", c->labels ? c->labels : "", e) < 0)
 		return -1;
 	ct_buf_printf(&b, "[container]\nid = %s\nname = %s\nimage = %s\nimage_ref = %s\n"
 		      "created = %s\nrootfs = %s\n", c->id, c->name ? c->name : "",
 		      c->image ? c->image : "", c->image_ref ? c->image_ref : "",
 		      c->created ? c->created : "", c->rootfs ? c->rootfs : "");
+	put_long(&b, "command", c->command);
+	put_long(&b, "labels", c->labels);
+	if (c->extra)
+		ct_buf_puts(&b, c->extra);
+	if (c->other)
+		ct_buf_puts(&b, c->other);
 	path = ct_xasprintf("%s/ct.ini", c->dir);
 	r = ct_write_file_atomic(path, b.data, b.len, 0644, e);
 	free(path);
@@ -136,8 +168,22 @@ static int ini_cb(void *user, const char *section, const char *key, const char *
 	struct ct_container *c = user;
 	char **slot = NULL;
 
-	if (strcmp(section, "container") != 0)
+	if (!c)
+		return 0;
+	if (strcmp(section, "container") != 0) {
+		char *x;
+		if (!c->other_sec || strcmp(c->other_sec, section)) {
+			x = ct_xasprintf("%s[%s]\n", c->other ? c->other : "", section);
+			free(c->other);
+			c->other = x;
+			free(c->other_sec);
+			c->other_sec = ct_xstrdup(section);
+		}
+		x = ct_xasprintf("%s%s = %s\n", c->other, key, value);
+		free(c->other);
+		c->other = x;
 		return 1;
+	}
 	if (!strcmp(key, "id")) {
 		if (ct_container_id_valid(value))
 			memcpy(c->id, value, CT_CONTAINER_ID_LEN + 1);
@@ -153,9 +199,17 @@ static int ini_cb(void *user, const char *section, const char *key, const char *
 		slot = &c->created;
 	else if (!strcmp(key, "rootfs"))
 		slot = &c->rootfs;
+	else if (!strcmp(key, "command"))
+		slot = &c->command;
+	else if (!strcmp(key, "labels"))
+		slot = &c->labels;
 	if (slot) {
 		free(*slot);
 		*slot = ct_xstrdup(value);
+	} else {
+		char *x = ct_xasprintf("%s%s = %s\n", c->extra ? c->extra : "", key, value);
+		free(c->extra);
+		c->extra = x;
 	}
 	return 1;
 }
@@ -189,6 +243,8 @@ int ct_container_load(const char *dir, struct ct_container *c, struct ct_err *e)
 	if (!c->image_ref) c->image_ref = ct_xstrdup("");
 	if (!c->created) c->created = ct_xstrdup("");
 	if (!c->rootfs) c->rootfs = ct_xstrdup("");
+	if (!c->command) c->command = ct_xstrdup("");
+	if (!c->labels) c->labels = ct_xstrdup("");
 	return 0;
 }
 

@@ -13,6 +13,12 @@
  *     image_ref = docker.io/library/x:tag                      (or empty)
  *     created = 2026-11-23T12:00:00Z
  *     rootfs = overlay|copy
+ *     command = sh -c 'echo hi'   (process.args joined, as docker ps shows it)
+ *     labels = k=v,k2=v2          (the image's Labels and --label, sorted)
+ *
+ * Keys and sections this module does not know (other tools may add
+ * theirs) are kept:
+ * ct_container_load keeps them and ct_container_save writes them back.
  *
  * Ids are 64 random lowercase hex digits; the short form is the first 12,
  * as Docker prints them. Names follow Docker's rule
@@ -42,6 +48,11 @@ struct ct_container {
 	char *image_ref;    /* "" when none */
 	char *created;      /* RFC 3339 UTC */
 	char *rootfs;       /* "overlay" or "copy" ("" until known) */
+	char *command;      /* "" when none */
+	char *labels;       /* "" when none */
+	char *extra;        /* "key = value\n" lines of unknown keys, or NULL */
+	char *other;        /* other sections, "[s]\nkey = value\n"..., or NULL */
+	char *other_sec;    /* the section other ends in (while loading) */
 };
 
 /* A fresh random id (64 lowercase hex digits, NUL-terminated). */

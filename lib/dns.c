@@ -7,6 +7,7 @@
 #include "say.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -161,9 +162,12 @@ size_t ct_dns_upstreams(const char *resolv, uint32_t *v, size_t max)
 /* ---- the daemon ----------------------------------------------------------- */
 
 struct member {
+	char *id;	/* the container's */
 	char *name;
 	uint32_t ip;
 	char *state;	/* BUNDLE/state.ini: a stopped container has no name */
+	char *ctini;	/* BUNDLE/ct.ini, for the container-name entry: a
+			 * renamed container answers to its new name */
 };
 
 struct table {
@@ -172,16 +176,22 @@ struct table {
 	char *cur_id;
 	uint32_t cur_ip;
 	char *cur_bundle;
+	char *cur_name;
 	char **names;
 	size_t nnames;
+	const char *path;	/* networks/<name>.ini, ours */
+	uint32_t client;	/* who asks (network byte order) */
 };
 
 static void table_add(struct table *t, const char *name, uint32_t ip)
 {
 	t->m = ct_xrealloc(t->m, (t->n + 1) * sizeof *t->m);
+	t->m[t->n].id = ct_xstrdup(t->cur_id);
 	t->m[t->n].name = ct_xstrdup(name);
 	t->m[t->n].state = t->cur_bundle && *t->cur_bundle ?
 		ct_xasprintf("%s/state.ini", t->cur_bundle) : NULL;
+	t->m[t->n].ctini = t->cur_bundle && *t->cur_bundle && t->cur_name &&
+		!strcmp(name, t->cur_name) ? ct_xasprintf("%s/ct.ini", t->cur_bundle) : NULL;
 	for (char *p = t->m[t->n].name; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p + 32);
@@ -212,6 +222,8 @@ static void table_flush(struct table *t)
 	t->cur_ip = 0;
 	free(t->cur_bundle);
 	t->cur_bundle = NULL;
+	free(t->cur_name);
+	t->cur_name = NULL;
 }
 
 static void table_clear(struct table *t)
@@ -220,8 +232,10 @@ static void table_clear(struct table *t)
 
 	table_flush(t);
 	for (i = 0; i < t->n; i++) {
+		free(t->m[i].id);
 		free(t->m[i].name);
 		free(t->m[i].state);
+		free(t->m[i].ctini);
 	}
 	free(t->m);
 	t->m = NULL;
@@ -246,6 +260,10 @@ static int table_handler(void *user, const char *section, const char *key,
 		free(t->cur_bundle);
 		t->cur_bundle = ct_xstrdup(value);
 	} else if (!strcmp(key, "name") || !strcmp(key, "aliases")) {
+		if (!strcmp(key, "name")) {
+			free(t->cur_name);
+			t->cur_name = ct_xstrdup(value);
+		}
 		char *s = ct_xstrdup(value), *tok, *save = NULL;
 
 		for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
@@ -279,17 +297,93 @@ static int stopped(const char *state)
 	return s;
 }
 
-static int table_lookup(const char *name, uint32_t *ip, void *arg)
+static int name_handler(void *user, const char *section, const char *key,
+			const char *value)
 {
-	struct table *t = arg;
+	char *out = user;
+
+	if (!strcmp(section, "container") && !strcmp(key, "name"))
+		snprintf(out, 256, "%s", value);
+	return 1;
+}
+
+/* the member's name now: ct.ini's (ct rename changes it there), else the
+ * one the network file has */
+static int name_is(const struct member *m, const char *name)
+{
+	char cur[256] = "";
+	FILE *f;
+
+	if (m->ctini && (f = fopen(m->ctini, "re"))) {
+		ini_parse_file(f, name_handler, cur);
+		fclose(f);
+		if (*cur)
+			return !strcasecmp(cur, name);
+	}
+	return !strcmp(m->name, name);
+}
+
+static int lookup_in(const struct table *t, const char *name, uint32_t *ip)
+{
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		if (!strcmp(t->m[i].name, name) && !stopped(t->m[i].state)) {
+		if (name_is(&t->m[i], name) && !stopped(t->m[i].state)) {
 			*ip = t->m[i].ip;
 			return 1;
 		}
 	return 0;
+}
+
+static void table_load(struct table *t, const char *path);
+
+/* A container on several networks resolves the members of all of them
+ * (as in Docker), though its resolv.conf names only one responder: a name
+ * not on this network is looked up on the other networks the asking
+ * container is on. */
+static int lookup_elsewhere(const struct table *t, const char *name, uint32_t *ip)
+{
+	const char *id = NULL, *slash = strrchr(t->path, '/');
+	char *dir, *p;
+	struct dirent *de;
+	size_t i;
+	int found = 0;
+	DIR *d;
+
+	for (i = 0; i < t->n && !id; i++)
+		if (htonl(t->m[i].ip) == t->client)
+			id = t->m[i].id;
+	if (!id || !slash)
+		return 0;
+	dir = ct_xstrndup(t->path, (size_t)(slash - t->path));
+	d = opendir(dir);
+	while (d && !found && (de = readdir(d))) {
+		struct table o = { 0 };
+		int member = 0;
+
+		if (de->d_name[0] == '.' || !ct_has_suffix(de->d_name, ".ini"))
+			continue;
+		p = ct_xasprintf("%s/%s", dir, de->d_name);
+		if (strcmp(p, t->path)) {
+			table_load(&o, p);
+			for (i = 0; i < o.n && !member; i++)
+				member = !strcmp(o.m[i].id, id);
+			found = member && lookup_in(&o, name, ip);
+			table_clear(&o);
+		}
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return found;
+}
+
+static int table_lookup(const char *name, uint32_t *ip, void *arg)
+{
+	struct table *t = arg;
+
+	return lookup_in(t, name, ip) || lookup_elsewhere(t, name, ip);
 }
 
 static void table_load(struct table *t, const char *path)
@@ -456,6 +550,8 @@ static void serve(int fd, const char *path, const char *domain, uint32_t self)
 			table_load(&t, path);
 			seen = now;
 		}
+		t.path = path;
+		t.client = from.sin_addr.s_addr;
 		r = ct_dns_answer(q, (size_t)n, out, sizeof out, domain, table_lookup, &t);
 		if (r > 0) {
 			sendto(fd, out, (size_t)r, 0, (struct sockaddr *)&from, fl);

@@ -4,7 +4,9 @@
  * It answers A queries for the network's members (container name, id, the
  * 12-hex short id, --alias names) from networks/<name>.ini, re-read
  * whenever that file changes, so a container joining or leaving is seen at
- * once (and one whose BUNDLE/state.ini says stopped has no name); other types for a member name get an empty NOERROR answer (no
+ * once (and one whose BUNDLE/state.ini says stopped has no name; one
+ * renamed in BUNDLE/ct.ini answers to its new name); other types for a
+ * member name get an empty NOERROR answer (no
  * IPv6 here); unknown single-label names and names under "<network>."
  * get NXDOMAIN; everything else is forwarded to the host's resolvers (the
  * nameservers of /etc/resolv.conf, or of ct.conf's [network] resolv_conf,

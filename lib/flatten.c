@@ -2,6 +2,7 @@
 #include "flatten.h"
 #include "buf.h"
 #include "err.h"
+#include "file.h"
 #include "say.h"
 
 #include <archive.h>
@@ -13,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #define COPY_BLOCK (256 * 1024)
+#define SCRATCH_PREFIX ".flatten-"
 
 struct inode_seen {
 	dev_t dev;
@@ -273,4 +276,69 @@ out:
 	free(w.seen);
 	free(w.buf);
 	return ret;
+}
+
+/* Remove PARENT/.flatten-* that nobody holds locked (left by kill -9). */
+static int sweep_scratch(const char *parent, struct ct_err *e)
+{
+	DIR *d = opendir(parent);
+	struct dirent *de;
+
+	if (!d)
+		return ct_err(e, errno, "opendir %s", parent);
+	while ((de = readdir(d))) {
+		char *p;
+		int fd;
+
+		if (strncmp(de->d_name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)) != 0)
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			close(fd);    /* in use by a running ct-unpack --tar */
+			continue;
+		}
+		p = ct_xasprintf("%s/%s", parent, de->d_name);
+		ct_say("removing %s, left by an interrupted ct-unpack --tar", p);
+		if (ct_rm_rf(p, e) < 0) {
+			free(p);
+			close(fd);
+			closedir(d);
+			return -1;
+		}
+		free(p);
+		close(fd);
+	}
+	closedir(d);
+	return 0;
+}
+
+int ct_flatten_scratch(const char *parent, char **path, struct ct_err *e)
+{
+	char *tmpl;
+	int fd;
+
+	*path = NULL;
+	if (sweep_scratch(parent, e) < 0)
+		return -1;
+	tmpl = ct_xasprintf("%s/" SCRATCH_PREFIX "XXXXXX", parent);
+	if (!mkdtemp(tmpl)) {
+		ct_err(e, errno, "mkdtemp %s", tmpl);
+		free(tmpl);
+		return -1;
+	}
+	fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || fchmod(fd, 0755) < 0) {
+		ct_err(e, errno, "open, flock and chmod %s", tmpl);
+		if (fd >= 0)
+			close(fd);
+		rmdir(tmpl);
+		free(tmpl);
+		return -1;
+	}
+	ct_say("mkdtemp %s, flock(LOCK_EX) on it: the flattened tree, removed afterwards",
+	       tmpl);
+	*path = tmpl;
+	return fd;
 }

@@ -19,4 +19,10 @@ int ct_flatten_write_tar(int dirfd, int outfd, struct ct_err *e);
  * not, -1 on error. */
 int ct_flatten_dir_is_empty(int dirfd, const char *name, struct ct_err *e);
 
+/* A new scratch directory PARENT/.flatten-XXXXXX (mode 0755) for --tar,
+ * flock'ed through the returned O_DIRECTORY fd for as long as that fd is
+ * open; *path gets its name (allocated). Scratch directories of killed
+ * runs (no longer locked) are removed first. */
+int ct_flatten_scratch(const char *parent, char **path, struct ct_err *e);
+
 #endif

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -15,6 +17,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "err.h"
 #include "file.h"
@@ -136,6 +139,9 @@ static void conn_drop(struct ct_http_conn *c)
 	c->fd = -1;
 	free(c->host);
 	c->host = NULL;
+	free(c->proxy_auth);
+	c->proxy_auth = NULL;
+	c->proxy_abs = 0;
 	c->rpos = c->rlen = 0;
 	c->reused = 0;
 }
@@ -178,21 +184,243 @@ static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len, int m
 	return fcntl(fd, F_SETFL, fl);
 }
 
+/* --- proxies ------------------------------------------------------------------ */
+
+static int read_head(struct ct_http_conn *c, struct ct_http_resp *rs, int head,
+		     struct ct_err *e);
+static void resp_free(struct ct_http_resp *rs);
+
+static const char *env2(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+
+	if (!v || !*v)
+		v = getenv(b);
+	return v && *v ? v : NULL;
+}
+
+/* IPv4/IPv6 address s inside CIDR net/bits. */
+static int in_cidr(const char *host, const char *cidr)
+{
+	unsigned char a[16], n[16];
+	char net[64];
+	const char *slash = strchr(cidr, '/');
+	int fam, len, bits, i;
+
+	if (!slash || (size_t)(slash - cidr) >= sizeof net)
+		return 0;
+	memcpy(net, cidr, (size_t)(slash - cidr));
+	net[slash - cidr] = 0;
+	fam = strchr(net, ':') ? AF_INET6 : AF_INET;
+	len = fam == AF_INET ? 4 : 16;
+	bits = atoi(slash + 1);
+	if (bits < 0 || bits > len * 8 || inet_pton(fam, host, a) != 1 ||
+	    inet_pton(fam, net, n) != 1)
+		return 0;
+	for (i = 0; i < len && bits > 0; i++, bits -= 8) {
+		int m = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+		if ((a[i] & m) != (n[i] & m))
+			return 0;
+	}
+	return 1;
+}
+
+/* NO_PROXY as Go (and so Docker) reads it: comma-separated entries, "*"
+ * for all, IP addresses and CIDR ranges, "example.com" for that name and
+ * its subdomains, ".example.com" for subdomains only, each with an
+ * optional ":port". */
+int ct_http_no_proxy(const char *list, const char *host, int port)
+{
+	char *copy = ct_xstrdup(list), *save = NULL, *ent;
+	int hit = 0;
+
+	for (ent = strtok_r(copy, ", ", &save); ent && !hit; ent = strtok_r(NULL, ", ", &save)) {
+		char *colon = strrchr(ent, ':'), *h = ent;
+		size_t hl, el;
+
+		if (!strcmp(ent, "*")) {
+			hit = 1;
+			break;
+		}
+		if (strchr(ent, '/')) {
+			hit = in_cidr(host, ent);
+			continue;
+		}
+		if (*h == '[') {                /* [v6]:port */
+			char *rb = strchr(h, ']');
+			if (!rb)
+				continue;
+			*rb = 0;
+			h++;
+			colon = rb[1] == ':' ? rb + 1 : NULL;
+		} else if (colon && strchr(ent, ':') != colon) {
+			colon = NULL;           /* a bare IPv6 address */
+		}
+		if (colon) {
+			*colon = 0;
+			if (atoi(colon + 1) != port)
+				continue;
+		}
+		hl = strlen(host);
+		el = strlen(h);
+		if (*h == '.')
+			hit = hl > el && !strcasecmp(host + hl - el, h);
+		else if (!strncmp(h, "*.", 2))
+			hit = hl > el - 1 && !strcasecmp(host + hl - (el - 1), h + 1);
+		else
+			hit = !strcasecmp(host, h) ||
+			      (hl > el && host[hl - el - 1] == '.' &&
+			       !strcasecmp(host + hl - el, h));
+	}
+	free(copy);
+	return hit;
+}
+
+static int is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (!strcasecmp(host, "localhost"))
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
+static char *pct_decode(const char *s, size_t n)
+{
+	char *out = ct_xmalloc(n + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char hex[3] = { s[i + 1], s[i + 2], 0 };
+			*o++ = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+/* The proxy for u from HTTPS_PROXY / HTTP_PROXY (or lower case) unless
+ * NO_PROXY names the host; localhost and loopback addresses never go
+ * through a proxy (as in Go, so as in Docker). 1 with *pu (and *auth for
+ * a proxy URL with user:password@), 0 for a direct connection. */
+static int proxy_for(const struct ct_url *u, struct ct_url *pu, char **auth, struct ct_err *e)
+{
+	const char *v = !strcmp(u->scheme, "https") ? env2("HTTPS_PROXY", "https_proxy") :
+						      env2("HTTP_PROXY", "http_proxy");
+	const char *np = env2("NO_PROXY", "no_proxy"), *at, *rest;
+	char *url;
+	int rc;
+
+	*auth = NULL;
+	if (!v || is_loopback(u->host) || (np && ct_http_no_proxy(np, u->host, u->port)))
+		return 0;
+	rest = strstr(v, "://") ? strstr(v, "://") + 3 : v;
+	if (strstr(v, "://") && strncasecmp(v, "http://", 7))
+		return ct_err(e, 0, "proxy \"%s\": only http:// proxies are supported", v);
+	at = strchr(rest, '@');
+	if (at && at < rest + strcspn(rest, "/")) {
+		const char *colon = memchr(rest, ':', (size_t)(at - rest));
+		char *user = pct_decode(rest, colon ? (size_t)(colon - rest) : (size_t)(at - rest));
+		char *pass = colon ? pct_decode(colon + 1, (size_t)(at - colon - 1)) : ct_xstrdup("");
+		*auth = ct_auth_basic(user, pass);
+		free(user);
+		free(pass);
+		rest = at + 1;
+	}
+	url = ct_xasprintf("http://%s", rest);
+	rc = ct_url_parse(url, pu, e);
+	free(url);
+	if (rc < 0) {
+		free(*auth);
+		*auth = NULL;
+		return ct_err_wrap(e, "proxy setting");
+	}
+	return 1;
+}
+
+/* Ask the proxy on c->fd for a tunnel to u (CONNECT host:port). */
+static int proxy_connect(struct ct_http_conn *c, const struct ct_url *u, const struct ct_url *pu,
+			 const char *auth, struct ct_err *e)
+{
+	struct ct_buf rq = CT_BUF_INIT;
+	struct ct_http_resp rs;
+	char hp[300];
+	int rc = -1;
+
+	snprintf(hp, sizeof hp, strchr(u->host, ':') ? "[%s]:%d" : "%s:%d", u->host, u->port);
+	ct_buf_printf(&rq, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n", hp, hp);
+	if (auth)
+		ct_buf_printf(&rq, "Proxy-Authorization: %s\r\n", auth);
+	ct_buf_puts(&rq, "\r\n");
+	if (ct_write_all(c->fd, rq.data, rq.len) < 0) {
+		ct_err(e, errno, "write to the proxy %s:%d", pu->host, pu->port);
+		goto out;
+	}
+	if (read_head(c, &rs, 1, e) < 0) {
+		ct_err_wrap(e, "CONNECT %s through the proxy %s:%d", hp, pu->host, pu->port);
+		goto out;
+	}
+	ct_say("proxy %s:%d: CONNECT %s → %d %s", pu->host, pu->port, hp, rs.status, rs.reason);
+	if (rs.status / 100 != 2) {
+		ct_err(e, 0, "the proxy %s:%d refused CONNECT %s: %d %s", pu->host, pu->port, hp,
+		       rs.status, rs.reason);
+		c->no_retry = 1;
+		if (rs.status == 407)
+			ct_err_hint(e, "put the proxy's user:password in HTTPS_PROXY "
+				    "(http://user:password@host:port)");
+		else
+			ct_err_hint(e, "check HTTPS_PROXY, or name the registry in NO_PROXY");
+		resp_free(&rs);
+		goto out;
+	}
+	resp_free(&rs);
+	c->rpos = c->rlen = 0;
+	rc = 0;
+out:
+	ct_buf_free(&rq);
+	return rc;
+}
+
 static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_err *e)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC };
 	struct addrinfo *res, *ai;
-	char port[16];
-	int r, fd = -1, err = 0, one = 1, proto_err;
+	struct ct_url pu;
+	const struct ct_url *to = u;
+	char port[16], *pauth = NULL;
+	int r, fd = -1, err = 0, one = 1, proto_err, proxied;
 	struct timeval tv;
 
 	conn_drop(c);
 	c->tls_not_tls = 0;
-	snprintf(port, sizeof port, "%d", u->port);
-	r = getaddrinfo(u->host, port, &hints, &res);
-	if (r != 0)
-		return ct_err(e, 0, "resolve %s: %s", u->host,
-			      r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+	c->no_retry = 0;
+	proxied = proxy_for(u, &pu, &pauth, e);
+	if (proxied < 0) {
+		c->no_retry = 1;
+		return -1;
+	}
+	if (proxied) {
+		to = &pu;
+		ct_say2("%s://%s:%d through the proxy %s:%d", u->scheme, u->host, u->port,
+			pu.host, pu.port);
+	}
+	snprintf(port, sizeof port, "%d", to->port);
+	r = getaddrinfo(to->host, port, &hints, &res);
+	if (r != 0) {
+		ct_err(e, 0, "resolve %s%s: %s", proxied ? "the proxy " : "", to->host,
+		       r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+		goto fail;
+	}
 	for (ai = res; ai; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 		if (fd < 0) {
@@ -208,22 +436,43 @@ static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_e
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		ct_err(e, err, "connect to %s port %d", u->host, u->port);
+		ct_err(e, err, "connect to %s%s port %d", proxied ? "the proxy " : "",
+		       to->host, to->port);
 		if (err == ECONNREFUSED)
-			ct_err_hint(e, "is the registry running, and is the port right?");
-		return -1;
+			ct_err_hint(e, proxied ? "is the proxy running (HTTPS_PROXY, HTTP_PROXY)?" :
+				    "is the registry running, and is the port right?");
+		goto fail;
 	}
-	ct_say2("connect %s:%d (tcp)", u->host, u->port);
+	ct_say2("connect %s:%d (tcp)", to->host, to->port);
 	tv.tv_sec = c->opts.read_timeout_ms / 1000;
 	tv.tv_usec = (c->opts.read_timeout_ms % 1000) * 1000;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
-		ct_err(e, errno, "setsockopt on the connection to %s", u->host);
+		ct_err(e, errno, "setsockopt on the connection to %s", to->host);
 		close(fd);
-		return -1;
+		goto fail;
 	}
 	c->fd = fd;
+	c->host = ct_xstrdup(u->host);
+	if (!c->rbuf)
+		c->rbuf = ct_xmalloc(RBUF_SIZE);
+	if (proxied && !strcmp(u->scheme, "https")) {
+		if (proxy_connect(c, u, &pu, pauth, e) < 0) {
+			conn_drop(c);
+			goto fail;
+		}
+	} else if (proxied) {
+		/* plain http: requests go to the proxy in absolute form */
+		c->proxy_abs = 1;
+		c->proxy_auth = pauth;
+		pauth = NULL;
+	}
+	if (proxied)
+		ct_url_free(&pu);
+	free(pauth);
+	pauth = NULL;
+	proxied = 0;
 	if (!strcmp(u->scheme, "https")) {
 		if (!c->opts.anchors) {
 			conn_drop(c);
@@ -237,17 +486,20 @@ static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_e
 		}
 	}
 	strcpy(c->scheme, u->scheme);
-	c->host = ct_xstrdup(u->host);
 	c->port = u->port;
-	if (!c->rbuf)
-		c->rbuf = ct_xmalloc(RBUF_SIZE);
 	return 0;
+fail:
+	if (proxied)
+		ct_url_free(&pu);
+	free(pauth);
+	return -1;
 }
 
 static int conn_matches(const struct ct_http_conn *c, const struct ct_url *u)
 {
-	return c->fd >= 0 && c->host && !strcmp(c->scheme, u->scheme) &&
-	       !strcasecmp(c->host, u->host) && c->port == u->port;
+	return c->fd >= 0 && c->host && u->host &&
+	       !strcmp(c->scheme, u->scheme) && !strcasecmp(c->host, u->host) &&
+	       c->port == u->port;
 }
 
 static int conn_write(struct ct_http_conn *c, const void *buf, size_t n, struct ct_err *e)
@@ -355,7 +607,7 @@ static int read_head(struct ct_http_conn *c, struct ct_http_resp *rs, int head,
 			ct_err(e, 0, "%s: not an HTTP response: \"%.40s\"", c->host, ct_buf_str(&line));
 			goto fail;
 		}
-		rs->status = atoi(line.data + 9);
+		rs->status = (int)strtol(line.data + 9, NULL, 10);
 		free(rs->reason);
 		sp = line.data + 12;
 		rs->reason = ct_xstrdup(*sp == ' ' ? sp + 1 : sp);
@@ -465,6 +717,37 @@ ssize_t ct_http_read(struct ct_http_conn *c, struct ct_http_resp *rs, void *buf,
 		if (rs->done)
 			return 0;
 	}
+	if (c->rpos == c->rlen && n >= RBUF_SIZE / 4 && !rs->chunked) {
+		/* a large read with nothing buffered: straight into buf */
+		size_t want = !rs->until_close && rs->left < n ? (size_t)rs->left : n;
+		if (c->tls) {
+			r = ct_tls_read(c->tls, buf, want, e);
+		} else {
+			do {
+				r = read(c->fd, buf, want);
+			} while (r < 0 && errno == EINTR);
+			if (r < 0)
+				ct_err(e, errno == EAGAIN ? ETIMEDOUT : errno, "read from %s", c->host);
+		}
+		if (r > 0) {
+			if (!rs->until_close) {
+				rs->left -= (uint64_t)r;
+				rs->done = rs->left == 0;
+			}
+			return r;
+		}
+		if (r < 0) {
+			rs->conn_close = 1;
+			return -1;
+		}
+		rs->conn_close = 1;
+		if (rs->until_close) {
+			rs->done = 1;
+			return 0;
+		}
+		errno = 0;
+		return ct_err(e, 0, "%s closed the connection in the middle of the body", c->host);
+	}
 	if (c->rpos == c->rlen) {
 		r = conn_fill(c, e);
 		if (r < 0) {
@@ -564,8 +847,11 @@ static int send_request(struct ct_http_conn *c, const struct ct_http_req *rq,
 	else
 		snprintf(hostport, sizeof hostport, strchr(u->host, ':') ? "[%s]:%d" : "%s:%d",
 			 u->host, u->port);
-	ct_buf_printf(&h, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n", method, u->path,
+	ct_buf_printf(&h, "%s %s%s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\n", method,
+		      c->proxy_abs ? "http://" : "", c->proxy_abs ? hostport : "", u->path,
 		      hostport, c->opts.user_agent ? c->opts.user_agent : "ct/" CT_VERSION);
+	if (c->proxy_abs && c->proxy_auth)
+		ct_buf_printf(&h, "Proxy-Authorization: %s\r\n", c->proxy_auth);
 	if (with_auth && rq->auth)
 		ct_buf_printf(&h, "Authorization: %s\r\n", rq->auth);
 	if (rq->headers)
@@ -604,6 +890,8 @@ static int send_request(struct ct_http_conn *c, const struct ct_http_req *rq,
 				goto out;
 			}
 			left -= (uint64_t)n;
+			if (rq->progress)
+				rq->progress(rq->progress_arg, rq->body_len - left);
 		}
 		free(buf);
 	}
@@ -637,7 +925,8 @@ int ct_http_request(struct ct_http_conn *c, const struct ct_http_req *rq,
 		if (ct_url_parse(url, &u, e) < 0)
 			goto fail;
 		/* the credentials belong to the first host only */
-		with_auth = !strcasecmp(u.host, first.host) && u.port == first.port &&
+		with_auth = u.host && first.host && !strcasecmp(u.host, first.host) &&
+			    u.port == first.port &&
 			    !strcmp(u.scheme, first.scheme);
 		for (tries = 0; tries < 2; tries++) {
 			int reused;

@@ -16,7 +16,11 @@
  *     ct_http_resp_done(&c, &rs);        (the connection may be reused)
  *     ct_http_conn_close(&c);
  *
- * With -v each exchange is told: "GET https://h/v2/ → 401 Unauthorized".
+ * Proxies come from HTTPS_PROXY / HTTP_PROXY (or lower case; http://
+ * proxies, optionally with user:password@) unless NO_PROXY names the host;
+ * localhost and loopback addresses always go direct, as in Go (and so in
+ * Docker). https goes through a CONNECT tunnel, plain http in absolute
+ * form. With -v each exchange is told: "GET https://h/v2/ → 401 Unauthorized".
  */
 #ifndef CT_HTTP_H
 #define CT_HTTP_H
@@ -79,6 +83,9 @@ struct ct_http_conn {
 	struct ct_tls *tls;
 	int reused;             /* this connection has served a request */
 	int tls_not_tls;        /* the last TLS handshake met a non-TLS server */
+	int no_retry;           /* the last failure will not change on retry */
+	int proxy_abs;          /* plain http through a proxy: absolute-form requests */
+	char *proxy_auth;       /* its Proxy-Authorization value, or NULL */
 	unsigned char *rbuf;
 	size_t rpos, rlen;
 };
@@ -92,6 +99,9 @@ struct ct_http_req {
 	int body_fd;            /* ... read from this fd (when body_len > 0 and body NULL) */
 	uint64_t body_len;
 	int no_redirect;        /* return 3xx to the caller */
+	/* called as an fd body is sent, with the bytes sent so far */
+	void (*progress)(void *arg, uint64_t sent);
+	void *progress_arg;
 };
 
 void ct_http_conn_init(struct ct_http_conn *c, const struct ct_http_opts *o);
@@ -110,6 +120,11 @@ int ct_http_read_all(struct ct_http_conn *c, struct ct_http_resp *rs, struct ct_
 /* Finish with a response: a small unread rest is drained so the connection
  * stays usable, else the connection is closed. Frees rs. */
 void ct_http_resp_done(struct ct_http_conn *c, struct ct_http_resp *rs);
+
+/* 1 when host:port is named by list, a NO_PROXY value: comma-separated
+ * "*", IP addresses, CIDR ranges, names (matching their subdomains too),
+ * ".names" (subdomains only), each with an optional ":port". */
+int ct_http_no_proxy(const char *list, const char *host, int port);
 
 /* First header of that name (case-insensitive), or NULL. */
 const char *ct_http_header(const struct ct_http_resp *rs, const char *name);

@@ -232,7 +232,6 @@ static void src_start(struct src *s)
 		return;
 	}
 	s->threaded = 1;
-	ct_say2("%s: decompressing and hashing in a second thread", s->name);
 }
 
 static int src_open(struct src *s, int fd, enum ct_layer_comp comp,
@@ -261,8 +260,6 @@ static int src_open(struct src *s, int fd, enum ct_layer_comp comp,
 		archive_read_support_filter_zstd(s->outer);
 		want = ARCHIVE_FILTER_ZSTD;
 	}
-	ct_say2("%s: %s decompression (libarchive)", name,
-		comp == CT_LAYER_GZIP ? "gzip" : "zstd");
 	if (archive_read_open_fd(s->outer, fd, READ_BLOCK) != ARCHIVE_OK ||
 	    (r = archive_read_next_header(s->outer, &ent)) < ARCHIVE_WARN) {
 		ct_err(e, 0, "%s: not a readable %s stream: %s", name,
@@ -405,6 +402,7 @@ struct x {
 	size_t nfix, capfix;
 	struct pathset made;       /* flatten: paths this layer created */
 	uint64_t entries;
+	struct ct_layer_stats n;   /* counts by kind, for -v */
 };
 
 /* The entry name as shown in messages: quoted, shortened if huge. */
@@ -1095,11 +1093,12 @@ static int opaque_flatten(struct x *x, int pfd, const char *dir, const char *ent
 }
 
 static int do_whiteout(struct x *x, const char *dir, const char *leaf, const char *path,
-		       struct ct_err *e)
+		       struct archive_entry *ent, struct ct_err *e)
 {
 	const char *victim;
 	char vpath[PATH_MAX];
-	int pfd;
+	struct timespec ts[2];
+	int pfd, has_time;
 
 	if (strlen(leaf) <= strlen(WH_PREFIX))
 		return refuse(e, path, "whiteout of an empty name");
@@ -1110,6 +1109,7 @@ static int do_whiteout(struct x *x, const char *dir, const char *leaf, const cha
 		if (pfd < 0)
 			return -1;
 		ct_say2("opaque directory %s", *dir ? dir : ".");
+		x->n.opaques++;
 		return x->o->flatten ? opaque_flatten(x, pfd, dir, path, e)
 				     : opaque_overlay(x, pfd, dir, path, e);
 	}
@@ -1134,6 +1134,8 @@ static int do_whiteout(struct x *x, const char *dir, const char *leaf, const cha
 			return ct_err_wrap(e, "entry \"%s\": whiteout", path);
 		}
 		close(fd);
+		ct_say2("whiteout %s: removed", vpath);
+		x->n.whiteouts++;
 		return 0;
 	}
 	pfd = open_parent(x, dir, path, e);
@@ -1147,11 +1149,32 @@ static int do_whiteout(struct x *x, const char *dir, const char *leaf, const cha
 		if (mknodat(pfd, victim, S_IFCHR, makedev(0, 0)) < 0)
 			return sysfail(e, errno, path, "mknod whiteout %s (0:0)", vpath);
 	}
+	/* the .wh. entry's time, so that a layer dir is the same every time */
+	entry_times(ent, ts, &has_time);
+	if (has_time && utimensat(pfd, victim, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return sysfail(e, errno, path, "utimensat whiteout %s", vpath);
 	ct_say2("whiteout %s: mknod c 0 0", vpath);
+	x->n.whiteouts++;
 	return 0;
 }
 
 /* --- the loop -------------------------------------------------------------- */
+
+/* type 0: a hardlink */
+static void count_entry(struct ct_layer_stats *n, mode_t type, struct archive_entry *ent)
+{
+	if (type == 0)
+		n->hardlinks++;
+	else if (type == AE_IFDIR)
+		n->dirs++;
+	else if (type == AE_IFREG)
+		n->files++;
+	else if (type == AE_IFLNK)
+		n->symlinks++;
+	else
+		n->nodes++;
+	n->xattrs += (uint64_t)archive_entry_xattr_count(ent);
+}
 
 static int do_entry(struct x *x, struct archive_entry *ent, struct ct_err *e)
 {
@@ -1170,7 +1193,7 @@ static int do_entry(struct x *x, struct archive_entry *ent, struct ct_err *e)
 	if (check_xattrs(ent, raw, e) < 0)
 		return -1;
 	if (ct_has_prefix(leaf, WH_PREFIX))
-		return do_whiteout(x, dir, leaf, path, e);
+		return do_whiteout(x, dir, leaf, path, ent, e);
 	if (!*path) {
 		if (hl || type != AE_IFDIR)
 			return refuse(e, raw, "the layer root must be a directory");
@@ -1191,9 +1214,12 @@ static int do_entry(struct x *x, struct archive_entry *ent, struct ct_err *e)
 		r = do_node(x, pfd, leaf, path, ent, e);
 	else
 		r = refuse(e, raw, "unsupported file type 0%o", (unsigned)type);
-	if (r == 0 && x->o->flatten)
+	if (r < 0)
+		return -1;
+	if (x->o->flatten)
 		pathset_put(&x->made, path);
-	return r;
+	count_entry(&x->n, hl ? 0 : type, ent);
+	return 0;
 }
 
 int ct_layer_comp_of(const char *mt, enum ct_layer_comp *c, struct ct_err *e)
@@ -1242,6 +1268,14 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 		ct_err(e, ENOMEM, "archive_read_new");
 		goto out;
 	}
+	ct_say("%s: read, %s, SHA-256 of the tar%s; tar entries parsed as they stream",
+	       name, comp == CT_LAYER_GZIP ? "gunzip (libarchive)" :
+	       comp == CT_LAYER_ZSTD ? "unzstd (libarchive)" : "no decompression",
+	       src.threaded ? " in a second thread" : "");
+	ct_say("%s: each entry made under the dir fd: parents openat2(RESOLVE_IN_ROOT|"
+	       "RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS|RESOLVE_NO_XDEV), leaf "
+	       "openat(O_CREAT|O_EXCL|O_NOFOLLOW)/mkdirat/symlinkat/linkat/mknodat, "
+	       "then fchown, fchmod, fsetxattr, utimensat", name);
 	archive_read_support_format_tar(x.in);
 	if (archive_read_open(x.in, &src, NULL, src_read, NULL) != ARCHIVE_OK) {
 		ct_err(e, 0, "%s: not a valid layer tar: %s", name,
@@ -1280,6 +1314,7 @@ int ct_layer_extract(int blobfd, enum ct_layer_comp comp, const char *name,
 		goto out;
 	ct_sha256_digest(&src.h, diff_id);
 	if (st) {
+		*st = x.n;
 		st->entries = x.entries;
 		st->tar_bytes = src.bytes;
 	}
@@ -1355,16 +1390,34 @@ static int remove_stale(const char *layers, const char *hex, struct ct_err *e)
 	return 0;
 }
 
+static void say_stats(const struct ct_store_layer *l, const struct ct_layer_opts *o,
+		      const struct ct_layer_stats *st)
+{
+	ct_say("layer %s: %llu entries (%llu dirs, %llu files, %llu symlinks, "
+	       "%llu hardlinks, %llu devices/fifos, %llu xattrs), %llu whiteouts %s, "
+	       "%llu opaque dirs %s; %llu tar bytes", l->digest.str,
+	       (unsigned long long)st->entries, (unsigned long long)st->dirs,
+	       (unsigned long long)st->files, (unsigned long long)st->symlinks,
+	       (unsigned long long)st->hardlinks, (unsigned long long)st->nodes,
+	       (unsigned long long)st->xattrs, (unsigned long long)st->whiteouts,
+	       o->flatten ? "(removed: unlinkat)" : "(mknodat c 0 0)",
+	       (unsigned long long)st->opaques,
+	       o->flatten ? "(emptied of lower layers' files)" :
+	       "(setxattr " OPAQUE_XATTR "=y)",
+	       (unsigned long long)st->tar_bytes);
+}
+
 static int extract_blob(const struct ct_store *s, const struct ct_store_layer *l,
 			int dirfd, const struct ct_layer_opts *o, struct ct_err *e)
 {
 	enum ct_layer_comp comp = CT_LAYER_TAR;
-	struct ct_layer_stats st = { 0, 0 };
+	struct ct_layer_stats st;
 	struct ct_digest got;
 	char *blob;
 	int fd, r;
 
 	memset(&got, 0, sizeof got);
+	memset(&st, 0, sizeof st);
 	if (ct_layer_comp_of(l->media_type, &comp, e) < 0)
 		return ct_err_wrap(e, "layer %s", l->digest.str);
 	blob = ct_store_blob_path(s, &l->digest);
@@ -1385,12 +1438,13 @@ static int extract_blob(const struct ct_store *s, const struct ct_store_layer *l
 	free(blob);
 	if (r < 0)
 		return -1;
-	ct_say2("layer %s: %llu entries, %llu tar bytes", l->digest.str,
-		(unsigned long long)st.entries, (unsigned long long)st.tar_bytes);
+	say_stats(l, o, &st);
 	if (!ct_digest_equal(&got, &l->diff_id))
 		return ct_err(e, 0, "layer %s: diff-id mismatch: the image config says %s, "
 			      "the uncompressed layer is %s", l->digest.str,
 			      l->diff_id.str, got.str);
+	ct_say("layer %s: diff-id %s matches the config's rootfs.diff_ids", l->digest.str,
+	       got.str);
 	return 0;
 }
 
@@ -1429,7 +1483,7 @@ int ct_layer_unpack(const struct ct_store *s, const struct ct_store_layer *l,
 	}
 	if (remove_stale(layers, hex, e) < 0)
 		goto out;
-	ct_say("unpack %s -> %s", l->digest.str, tmp);
+	ct_say("unpack %s -> mkdir %s", l->digest.str, tmp);
 	if (mkdir(tmp, 0755) < 0) {
 		ct_err(e, errno, "mkdir %s", tmp);
 		goto out;
@@ -1452,6 +1506,7 @@ int ct_layer_unpack(const struct ct_store *s, const struct ct_store_layer *l,
 		ct_err(e, errno, "rename %s to %s", tmp, final);
 		goto fail;
 	}
+	ct_say("fsync %s", layers);
 	if (ct_fsync_dir(layers, e) < 0)
 		goto out;
 	if (made)

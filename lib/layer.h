@@ -57,6 +57,10 @@ struct ct_layer_opts {
 struct ct_layer_stats {
 	uint64_t entries;
 	uint64_t tar_bytes;   /* uncompressed bytes hashed */
+	/* what the entries made (for -v) */
+	uint64_t dirs, files, symlinks, hardlinks, nodes, xattrs;
+	uint64_t whiteouts;   /* overlay: 0:0 devices made; flatten: applied */
+	uint64_t opaques;     /* overlay: dirs marked; flatten: dirs emptied */
 };
 
 /* The compression of a layer media type (OCI or Docker); an unknown or

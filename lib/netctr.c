@@ -276,13 +276,29 @@ static void netns_remove(const char *path)
 
 /* ---- files in the bundle ---------------------------------------------------- */
 
+/* hosts, resolv.conf, hostname: replaced whole by a rename, so a reader
+ * sees the old file or the new one, but not fsync'd: they are derived
+ * from the durable state (networks/<name>.ini, netns/<id>.ini) and made
+ * again by every attach, and the fsyncs were most of attach's time. */
 static int write_text(const char *dir, const char *name, const char *text, struct ct_err *e)
 {
 	char *p = ct_xasprintf("%s/%s", dir, name);
-	int r;
+	char *tmp = ct_xasprintf("%s/.%s.tmp-%d", dir, name, (int)getpid());
+	int fd, r = 0;
 
 	ct_say("write %s", p);
-	r = ct_write_file_atomic(p, text, strlen(text), 0644, e);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		r = ct_err(e, errno, "create %s", tmp);
+	else if (ct_write_all(fd, text, strlen(text)) < 0)
+		r = ct_err(e, errno, "write %s", tmp);
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = ct_err(e, errno, "close %s", tmp);
+	if (r == 0 && rename(tmp, p) < 0)
+		r = ct_err(e, errno, "rename %s to %s", tmp, p);
+	if (r < 0 && fd >= 0)
+		unlink(tmp);
+	free(tmp);
 	free(p);
 	return r;
 }
@@ -848,6 +864,32 @@ static char *user_resolv(uint32_t gw)
 			    "options ndots:0\n", s);
 }
 
+/* --dns: the host's resolv.conf (search, options) with these name
+ * servers in place of its own, as Docker does on its default bridge */
+static char *given_resolv(const char *host, char **dns, size_t ndns, struct ct_err *e)
+{
+	struct ct_buf out = CT_BUF_INIT;
+	char *text = host_resolv(host), *line, *save = NULL;
+	size_t i;
+	uint32_t a;
+
+	for (i = 0; i < ndns; i++) {
+		if (ct_ip_parse(dns[i], &a, NULL) < 0 &&
+		    (!strchr(dns[i], ':') || strspn(dns[i], "0123456789abcdefABCDEF:.") !=
+		     strlen(dns[i]))) {
+			free(text);
+			ct_err(e, 0, "invalid --dns '%s' (want an IP address)", dns[i]);
+			return NULL;
+		}
+		ct_buf_printf(&out, "nameserver %s\n", dns[i]);
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!ct_has_prefix(line, "nameserver"))
+			ct_buf_printf(&out, "%s\n", line);
+	free(text);
+	return ct_buf_detach(&out);
+}
+
 static int copy_file_to(const char *src, const char *bundle, const char *name,
 			struct ct_err *e)
 {
@@ -998,7 +1040,21 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 		if (r < 0)
 			goto out;
 		r = -1;
-		text = dns ? user_resolv(gw) : host_resolv(resolv ? resolv : "/etc/resolv.conf");
+		if (dns && o->ndns) {
+			char g[CT_IP_STR];
+
+			ct_ip_format(gw, g);
+			ct_warn("--dns is not used on network %s: its resolver %s answers "
+				"(the members' names; other names go to the host's resolvers)",
+				mode, g);
+		}
+		if (dns)
+			text = user_resolv(gw);
+		else if (o->ndns && !(text = given_resolv(resolv ? resolv : "/etc/resolv.conf",
+							 o->dns, o->ndns, e)))
+			goto out;
+		else if (!o->ndns)
+			text = host_resolv(resolv ? resolv : "/etc/resolv.conf");
 		if (write_text(bundle, "resolv.conf", text, e) < 0)
 			goto out;
 	}
@@ -1079,6 +1135,80 @@ static int on_networks(const char *root, const char *id, struct ct_err *e)
 	return k;
 }
 
+/* resolv.conf is bind-mounted into a running container: rewrite it in
+ * place (a rename would leave the container with the old file). */
+static int resolv_rewrite(const char *bundle, const char *text, struct ct_err *e)
+{
+	char *p = ct_xasprintf("%s/resolv.conf", bundle);
+	int fd, r = 0;
+
+	ct_say("write %s (in place: the container has it bind-mounted)", p);
+	fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0 || ct_write_all(fd, text, strlen(text)) < 0)
+		r = ct_err(e, errno, "write %s", p);
+	if (fd >= 0)
+		close(fd);
+	free(p);
+	return r;
+}
+
+/* After connect or disconnect, the container's names follow: resolv.conf
+ * names the responder of a user network the container is on (the one it
+ * names now while it is still on it, else the first), or, on no such
+ * network any more, the host's resolvers again. */
+static int resolv_follow(const char *root, const struct ctr *c, struct ct_err *e)
+{
+	struct ct_network *all;
+	struct ct_buf cur = CT_BUF_INIT;
+	size_t nall, i;
+	uint32_t first = 0;
+	char *p, *text = NULL, line[64], gw[CT_IP_STR];
+	int r = 0, keep = 0;
+
+	if (!c->bundle || !*c->bundle)
+		return 0;
+	p = ct_xasprintf("%s/resolv.conf", c->bundle);
+	if (ct_read_file(p, &cur, 1 << 16, NULL) < 0) {
+		free(p);
+		return 0;	/* none to follow (host or container: mode) */
+	}
+	free(p);
+	ct_buf_puts(&cur, "");
+	if (ct_net_load_all(root, &all, &nall, e) < 0) {
+		ct_buf_free(&cur);
+		return -1;
+	}
+	for (i = 0; i < nall; i++) {
+		if (!all[i].dns || !ct_net_endpoint(&all[i], c->id))
+			continue;
+		if (!first)
+			first = all[i].gateway;
+		ct_ip_format(all[i].gateway, gw);
+		snprintf(line, sizeof line, "nameserver %s\n", gw);
+		keep |= strstr(cur.data, line) != NULL;
+	}
+	ct_net_free_all(all, nall);
+	if (keep)
+		;
+	else if (first)
+		text = user_resolv(first);
+	else if (ct_has_prefix(cur.data, "# ct-net: the name server of this network")) {
+		struct ct_config cfg;
+		const char *host = NULL;
+
+		memset(&cfg, 0, sizeof cfg);
+		if (ct_config_load(&cfg, NULL) == 0)
+			host = ct_config_get(&cfg, "network", "resolv_conf");
+		text = host_resolv(host ? host : "/etc/resolv.conf");
+		ct_config_free(&cfg);
+	}
+	if (text)
+		r = resolv_rewrite(c->bundle, text, e);
+	free(text);
+	ct_buf_free(&cur);
+	return r;
+}
+
 int ct_net_connect(const char *root, const char *net, const char *id,
 		   const char *ip, char **aliases, size_t naliases, struct ct_err *e)
 {
@@ -1099,6 +1229,8 @@ int ct_net_connect(const char *root, const char *net, const char *id,
 	if (k < 0)
 		goto out;
 	r = join_network(root, &c, net, ip, aliases, naliases, NULL, 0, k == 0, &got, e);
+	if (r == 0 && resolv_follow(root, &c, e) < 0)
+		r = -1;
 out:
 	ctr_free(&c);
 out_unlock:
@@ -1116,6 +1248,8 @@ int ct_net_disconnect(const char *root, const char *net, const char *id,
 		return -1;
 	if (ctr_resolve(root, id, &c, e) == 0) {
 		r = leave_network(root, net, c.id, e);
+		if (r == 0 && resolv_follow(root, &c, e) < 0)
+			r = -1;
 		ctr_free(&c);
 	}
 	ct_unlock(lk);
@@ -1151,7 +1285,7 @@ int ct_net_port(const char *root, const char *id, struct ct_err *e)
 
 /* A container is gone when its bundle is, or its state.ini (ct-spawn) says
  * it stopped, or names a pid that no longer exists. */
-static int ctr_gone(const char *bundle)
+static int ctr_gone(const char *bundle, int removed_only)
 {
 	static const char *keys[] = { "status", "pid", NULL };
 	char *vals[2] = { 0 }, *p;
@@ -1161,6 +1295,8 @@ static int ctr_gone(const char *bundle)
 		return 0;
 	if (!ct_exists(bundle))
 		return 1;
+	if (removed_only)
+		return 0;
 	p = ct_xasprintf("%s/state.ini", bundle);
 	if (ini_get(p, "state", keys, vals, NULL) == 0) {
 		if (vals[0] && !strcmp(vals[0], "stopped"))
@@ -1178,7 +1314,7 @@ static int ctr_gone(const char *bundle)
 	return gone;
 }
 
-int ct_net_prune(const char *root, struct ct_err *e)
+int ct_net_prune(const char *root, int removed_only, struct ct_err *e)
 {
 	char *dir = ct_xasprintf("%s/netns", root);
 	int lk = ct_net_lock(root, e), r = 0;
@@ -1202,7 +1338,7 @@ int ct_net_prune(const char *root, struct ct_err *e)
 		de->d_name[l - 4] = 0;
 		if (record_load(root, de->d_name, &c, NULL) < 0)
 			continue;
-		if (ctr_gone(c.bundle)) {
+		if (ctr_gone(c.bundle, removed_only)) {
 			ct_say("prune: container %s (%s) is gone", c.name, c.id);
 			if (forget_container(root, &c, e) < 0)
 				r = -1;
@@ -1218,7 +1354,7 @@ int ct_net_prune(const char *root, struct ct_err *e)
 		for (i = 0; i < nall; i++) {
 			for (k = 0; k < all[i].nep; k++) {
 				char *rec = record_path(root, all[i].ep[k].id, ".ini");
-				int orphan = !ct_exists(rec) && ctr_gone(all[i].ep[k].bundle);
+				int orphan = !ct_exists(rec) && ctr_gone(all[i].ep[k].bundle, removed_only);
 
 				free(rec);
 				if (!orphan)

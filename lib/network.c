@@ -110,6 +110,10 @@ static int load_handler(void *user, const char *section, const char *key,
 			n->internal = !strcmp(value, "true");
 		else if (!strcmp(key, "dns"))
 			n->dns = !strcmp(value, "true");
+		else if (!strcmp(key, "label")) {
+			n->labels = ct_xrealloc(n->labels, (n->nlabels + 1) * sizeof *n->labels);
+			n->labels[n->nlabels++] = ct_xstrdup(value);
+		}
 		return 1;
 	}
 	/* One [endpoint] section per container, its id the first key: inih
@@ -232,6 +236,8 @@ int ct_net_save(const char *root, const struct ct_network *n, struct ct_err *e)
 		      "gateway = %s\nbridge = %s\ninternal = %s\ndns = %s\ncreated = %s\n",
 		      n->name, n->id, sub, gw, n->bridge, n->internal ? "true" : "false",
 		      n->dns ? "true" : "false", n->created);
+	for (i = 0; i < n->nlabels; i++)
+		ct_buf_printf(&b, "label = %s\n", n->labels[i]);
 	for (i = 0; i < n->nep; i++) {
 		const struct ct_endpoint *ep = &n->ep[i];
 		unsigned char mac[6];
@@ -274,6 +280,9 @@ void ct_net_free(struct ct_network *n)
 	for (i = 0; i < n->nep; i++)
 		ct_net_endpoint_free(&n->ep[i]);
 	free(n->ep);
+	for (i = 0; i < n->nlabels; i++)
+		free(n->labels[i]);
+	free(n->labels);
 	free(n->name);
 	free(n->id);
 	free(n->bridge);
@@ -333,6 +342,47 @@ int ct_net_load_all(const char *root, struct ct_network **v, size_t *n,
 	if (*n)
 		qsort(*v, *n, sizeof **v, cmp_net);
 	return 0;
+}
+
+char *ct_net_find(const char *root, const char *want, struct ct_err *e)
+{
+	struct ct_network *v;
+	size_t n, i, l = strlen(want);
+	char *path = net_path(root, want), *found = NULL;
+	int many = 0;
+
+	if (ct_net_valid_name(want, NULL) == 0 && ct_exists(path)) {
+		free(path);
+		return ct_xstrdup(want);
+	}
+	free(path);
+	if (ct_net_load_all(root, &v, &n, e) < 0)
+		return NULL;
+	for (i = 0; l && i < n; i++) {
+		if (strncmp(v[i].id, want, l))
+			continue;
+		if (!strcmp(v[i].id, want)) {	/* a full id wins */
+			free(found);
+			found = ct_xstrdup(v[i].name);
+			many = 0;
+			break;
+		}
+		many += found != NULL;
+		if (!found)
+			found = ct_xstrdup(v[i].name);
+	}
+	ct_net_free_all(v, n);
+	if (many) {
+		free(found);
+		ct_err(e, 0, "network %s is ambiguous (%d networks match that id prefix)",
+		       want, many + 1);
+		return NULL;
+	}
+	if (!found) {
+		ct_err(e, 0, "no network named '%s'", want);
+		ct_err_hint(e, "see 'ct-net ls', or create it with 'ct-net create'");
+	}
+	return found;
 }
 
 struct ct_endpoint *ct_net_endpoint(struct ct_network *n, const char *id)
@@ -500,6 +550,7 @@ static int create_locked(const char *root, const struct ct_config *cfg,
 	struct ct_nl nl = { -1, 0 };
 	char *path = NULL, why[96];
 	int r = -1;
+	size_t i;
 
 	memset(&n, 0, sizeof n);
 	if (ct_net_valid_name(o->name, e) < 0)
@@ -519,6 +570,16 @@ static int create_locked(const char *root, const struct ct_config *cfg,
 	n.created = now_rfc3339();
 	n.internal = o->internal;
 	n.dns = !is_default;
+	for (i = 0; i < o->nlabels; i++) {
+		if (!strchr(o->labels[i], '\n') && *o->labels[i] && *o->labels[i] != '=')
+			continue;
+		ct_err(e, 0, "invalid label '%s' (want KEY=VALUE on one line)", o->labels[i]);
+		goto out;
+	}
+	n.labels = ct_xcalloc(o->nlabels + 1, sizeof *n.labels);
+	for (i = 0; i < o->nlabels; i++)
+		n.labels[n.nlabels++] = strchr(o->labels[i], '=') ? ct_xstrdup(o->labels[i])
+				   : ct_xasprintf("%s=", o->labels[i]);
 	if (o->subnet) {
 		if (ct_cidr_parse(o->subnet, &n.subnet, e) < 0)
 			goto out;
@@ -532,7 +593,7 @@ static int create_locked(const char *root, const struct ct_config *cfg,
 		}
 	} else {
 		struct ct_cidr pool, *taken;
-		size_t i, nt = 0;
+		size_t nt = 0;
 		uint64_t pre;
 
 		if (ct_cidr_parse(conf(cfg, "pool", DEFAULT_POOL), &pool, e) < 0 ||

@@ -47,6 +47,8 @@ struct ct_network {
 	uint32_t gateway;
 	int internal;
 	int dns;		/* user networks run a DNS responder */
+	char **labels;		/* "key=value", as given to create */
+	size_t nlabels;
 	struct ct_endpoint *ep;
 	size_t nep;
 };
@@ -67,6 +69,9 @@ struct ct_endpoint *ct_net_endpoint(struct ct_network *n, const char *id);
 void ct_net_endpoint_del(struct ct_network *n, const char *id);
 void ct_net_endpoint_free(struct ct_endpoint *ep);
 int ct_net_valid_name(const char *name, struct ct_err *e);
+/* The name of the network WANT names: a name, an id, or a unique id
+ * prefix (as Docker accepts them). Returns a new string or NULL. */
+char *ct_net_find(const char *root, const char *want, struct ct_err *e);
 
 /* ct-net create. */
 struct ct_net_create_opts {
@@ -74,6 +79,8 @@ struct ct_net_create_opts {
 	const char *subnet;	/* NULL: pick one from the pool */
 	const char *gateway;	/* NULL: the first address */
 	int internal;
+	char **labels;		/* "key=value" */
+	size_t nlabels;
 };
 int ct_net_create(const char *root, const struct ct_config *cfg,
 		  const struct ct_net_create_opts *o, struct ct_err *e);
@@ -101,6 +108,8 @@ struct ct_attach_opts {
 	char **ports;		/* -p specs */
 	size_t nports;
 	int publish_all;	/* -P */
+	char **dns;		/* --dns: name servers for resolv.conf */
+	size_t ndns;
 };
 int ct_net_attach(const char *root, const struct ct_config *cfg,
 		  const struct ct_attach_opts *o, struct ct_err *e);
@@ -112,8 +121,10 @@ int ct_net_disconnect(const char *root, const char *net, const char *id,
 		      struct ct_err *e);
 /* Prints "80/tcp -> 0.0.0.0:8080" lines to stdout. */
 int ct_net_port(const char *root, const char *id, struct ct_err *e);
-/* Reclaim endpoints of containers that are gone; prints their ids. */
-int ct_net_prune(const char *root, struct ct_err *e);
+/* Reclaim endpoints of containers that are gone (stopped, killed or
+ * removed; with REMOVED_ONLY, only those whose bundle was removed);
+ * prints their ids. */
+int ct_net_prune(const char *root, int removed_only, struct ct_err *e);
 
 /* Regenerate ct's nftables table from every network and load it. */
 int ct_net_apply_rules(const char *root, struct ct_err *e);

@@ -28,6 +28,7 @@
  * wrappers, and <linux/mount.h> clashes with <sys/mount.h>: the few
  * constants are spelled out here. */
 #define CT_FSOPEN_CLOEXEC 0x1
+#define CT_FSCONFIG_SET_FLAG 0
 #define CT_FSCONFIG_SET_STRING 1
 #define CT_FSCONFIG_CMD_CREATE 6
 #define CT_FSMOUNT_CLOEXEC 0x1
@@ -83,6 +84,18 @@ static const char *const fixed_opts[][2] = {
 	{ "metacopy", "off" },
 	{ "index", "off" },
 };
+
+/* CT_OVERLAY_VOLATILE=1 (ct run --rm sets it, as Podman does for --rm):
+ * mount with "volatile" (Linux 5.10), so that neither fsync inside the
+ * container nor the umount syncs the whole upper file system. Such an
+ * upper cannot be mounted again after a crash: only for throw-away
+ * containers. */
+static int want_volatile(void)
+{
+	const char *v = getenv("CT_OVERLAY_VOLATILE");
+
+	return v && !strcmp(v, "1");
+}
 
 /* Returns 0 mounted, -1 error, 1 when this kernel lacks the new API or
  * lowerdir+ (the caller then uses the classic string). */
@@ -140,6 +153,13 @@ static int mount_new_api(const char *const *lowers, size_t n, const char *upper,
 			close(fsfd);
 			return -1;
 		}
+	if (want_volatile()) {
+		if (sys_fsconfig(fsfd, CT_FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0)
+			ct_say("fsconfig overlay volatile refused (%s): synced as usual",
+			       strerror(errno));
+		else
+			ct_say2("fsconfig overlay volatile");
+	}
 	if (sys_fsconfig(fsfd, CT_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		err = errno;
 		*unusable = unusable_errno(err);
@@ -291,6 +311,17 @@ static int mount_classic(const char *const *lowers, size_t n, const char *upper,
 		ct_err(e, errno, "chdir %s", base);
 		goto out;
 	}
+	if (want_volatile()) {
+		/* after the page check: it may go again if the kernel refuses it */
+		ct_buf_puts(&opts, ",volatile");
+		if (mount("overlay", target, "overlay", 0, opts.data) == 0) {
+			r = 0;
+			goto back;
+		}
+		ct_say("mount overlay volatile refused (%s): synced as usual", strerror(errno));
+		opts.len -= strlen(",volatile");
+		opts.data[opts.len] = '\0';
+	}
 	if (mount("overlay", target, "overlay", 0, opts.data) < 0) {
 		err = errno;
 		*unusable = unusable_errno(err);
@@ -299,6 +330,7 @@ static int mount_classic(const char *const *lowers, size_t n, const char *upper,
 	} else {
 		r = 0;
 	}
+back:
 	if (fchdir(cwd) < 0 && r == 0)
 		r = ct_err(e, errno, "fchdir back to the working directory");
 out:

@@ -32,7 +32,8 @@ void ct_progress_init(struct ct_progress *p, int quiet)
 static void line(const struct ct_progress_item *it, struct ct_buf *b)
 {
 	ct_buf_printf(b, "\033[2K%s: %s", it->id, it->status);
-	if (it->total && it->cur < it->total && !strcmp(it->status, "Downloading")) {
+	if (it->total && it->cur < it->total &&
+	    (!strcmp(it->status, "Downloading") || !strcmp(it->status, "Pushing"))) {
 		char cur[16], tot[16], bar[51];
 		int w = (int)(it->cur * 50 / it->total), k;
 		for (k = 0; k < 50; k++)

@@ -16,7 +16,7 @@ enum ct_progress_mode { CT_PROGRESS_QUIET, CT_PROGRESS_LOG, CT_PROGRESS_TTY };
 
 struct ct_progress_item {
 	char id[16];
-	char status[40];
+	char status[96];
 	uint64_t cur, total;
 };
 

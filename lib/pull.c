@@ -86,7 +86,10 @@ static int fetch_once(struct pull *p, struct ct_http_conn *c, struct job *j,
 	if (rs.status == 206) {
 		const char *cr = ct_http_header(&rs, "Content-Range");
 		unsigned long long start = 0;
-		if (!cr || sscanf(cr, "bytes %llu-", &start) != 1 || start != w->have) {
+		char *end = NULL;
+		if (cr && !strncmp(cr, "bytes ", 6))
+			start = strtoull(cr + 6, &end, 10);
+		if (!end || *end != '-' || start != w->have) {
 			ct_http_resp_done(c, &rs);
 			*retry = 1;
 			if (ct_blob_restart(w, e) < 0)
@@ -198,14 +201,19 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int run_jobs(struct pull *p, int parallel, struct ct_err *e)
+/* The config (job 0) is fetched here on c, the connection the manifest
+ * came over, while up to parallel threads fetch the layers, each on a
+ * connection of its own. */
+static int run_jobs(struct pull *p, struct ct_http_conn *c, int parallel, struct ct_err *e)
 {
 	pthread_t tid[16];
 	pthread_attr_t attr;
 	int n = parallel < 1 ? 1 : parallel > 16 ? 16 : parallel, i, started = 0, rc;
+	unsigned char *buf;
 
-	if ((size_t)n > p->njobs)
-		n = (int)p->njobs;
+	p->next = 1;
+	if ((size_t)n > p->njobs - 1)
+		n = (int)p->njobs - 1;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256 << 10);
 	for (i = 0; i < n; i++) {
@@ -222,6 +230,16 @@ static int run_jobs(struct pull *p, int parallel, struct ct_err *e)
 		started++;
 	}
 	pthread_attr_destroy(&attr);
+	buf = ct_xmalloc(CHUNK);
+	if (!p->failed && fetch_blob(p, c, &p->jobs[0], buf, e) < 0) {
+		pthread_mutex_lock(&p->lock);
+		if (!p->failed) {
+			p->failed = 1;
+			p->err = *e;
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+	free(buf);
 	for (i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
 	if (p->failed) {
@@ -377,7 +395,7 @@ int ct_pull(const char *refstr, const struct ct_pull_opts *o, struct ct_pull_res
 		p.jobs[i].line = ct_progress_add(&p.prog, short_id(&p.jobs[i].digest, id),
 						 "Pulling fs layer");
 	}
-	if (run_jobs(&p, o->parallel > 0 ? o->parallel : parallel_default(&cfg), e) < 0)
+	if (run_jobs(&p, &c, o->parallel > 0 ? o->parallel : parallel_default(&cfg), e) < 0)
 		goto out;
 	ct_progress_done(&p.prog);
 	progress_done = 1;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,7 +93,8 @@ static int fetch_token(struct ct_registry *r, const char *scope, struct ct_err *
 	struct ct_buf url = CT_BUF_INIT, body = CT_BUF_INIT;
 	char *basic = NULL, *esc;
 	json_t *j = NULL;
-	const char *tok;
+	const char *tok, *sc;
+	size_t n = 0;
 	int rc = -1;
 
 	ct_buf_puts(&url, r->realm);
@@ -102,10 +104,17 @@ static int fetch_token(struct ct_registry *r, const char *scope, struct ct_err *
 		ct_buf_printf(&url, "service=%s&", esc);
 		free(esc);
 	}
-	if (scope) {
-		esc = ct_url_escape(scope);
-		ct_buf_printf(&url, "scope=%s", esc);
+	/* one scope= per space-separated scope, as Docker sends them */
+	for (sc = scope; sc && *sc; sc += n + strspn(sc + n, " ")) {
+		char *one;
+		n = strcspn(sc, " ");
+		if (!n)
+			continue;
+		one = ct_xasprintf("%.*s", (int)n, sc);
+		esc = ct_url_escape(one);
+		ct_buf_printf(&url, "scope=%s&", esc);
 		free(esc);
+		free(one);
 	}
 	if (url.data[url.len - 1] == '&' || url.data[url.len - 1] == '?')
 		url.data[--url.len] = 0;
@@ -212,10 +221,13 @@ static int authenticate(struct ct_registry *r, const char *www, struct ct_err *e
 static int do_request(struct ct_registry *r, struct ct_http_conn *c, const char *method,
 		      const char *path, const char *headers, const void *body,
 		      size_t body_len, int fd, uint64_t fd_len,
+		      void (*progress)(void *, uint64_t), void *parg,
 		      struct ct_http_resp *rs, struct ct_err *e)
 {
 	char *url = (path[0] == '/') ? ct_xasprintf("%s%s", r->base, path) : ct_xstrdup(path);
-	int repeatable = fd < 0;
+	/* an fd body is re-read from where it started for each attempt */
+	off_t start = fd >= 0 ? lseek(fd, 0, SEEK_CUR) : 0;
+	int repeatable = fd < 0 || start >= 0;
 	int reauthed = 0, tries = 0;
 
 	for (;;) {
@@ -225,8 +237,15 @@ static int do_request(struct ct_registry *r, struct ct_http_conn *c, const char 
 		int rc;
 
 		if (fd >= 0) {
+			if (lseek(fd, start, SEEK_SET) < 0) {
+				ct_err(e, errno, "lseek the body of %s %s", method, url);
+				free(url);
+				return -1;
+			}
 			rq.body_fd = fd;
 			rq.body_len = fd_len;
+			rq.progress = progress;
+			rq.progress_arg = parg;
 		}
 		pthread_mutex_lock(&r->lock);
 		auth = r->auth ? ct_xstrdup(r->auth) : NULL;
@@ -236,7 +255,7 @@ static int do_request(struct ct_registry *r, struct ct_http_conn *c, const char 
 		rc = ct_http_request(c, &rq, rs, e);
 		if (rc < 0) {
 			free(auth);
-			if (!repeatable || tries >= r->max_tries || c->tls_not_tls) {
+			if (!repeatable || tries >= r->max_tries || c->tls_not_tls || c->no_retry) {
 				free(url);
 				return -1;
 			}
@@ -262,13 +281,11 @@ static int do_request(struct ct_registry *r, struct ct_http_conn *c, const char 
 				free(url);
 				return -1;
 			}
-			if (rc == 1 || !repeatable) {
+			if (rc == 1) {
 				/* Basic creds already sent and refused: no use repeating */
-				if (rc == 1) {
-					free(url);
-					return ct_err(e, 0, "%s: login as \"%s\" refused: "
-						      "wrong username or password", r->domain, r->user);
-				}
+				free(url);
+				return ct_err(e, 0, "%s: login as \"%s\" refused: "
+					      "wrong username or password", r->domain, r->user);
 			}
 			continue;
 		}
@@ -291,14 +308,15 @@ int ct_registry_do(struct ct_registry *r, struct ct_http_conn *c, const char *me
 		   const char *path, const char *headers, const void *body,
 		   size_t body_len, struct ct_http_resp *rs, struct ct_err *e)
 {
-	return do_request(r, c, method, path, headers, body, body_len, -1, 0, rs, e);
+	return do_request(r, c, method, path, headers, body, body_len, -1, 0, NULL, NULL, rs, e);
 }
 
 int ct_registry_do_fd(struct ct_registry *r, struct ct_http_conn *c, const char *method,
 		      const char *path, const char *headers, int fd, uint64_t len,
+		      void (*progress)(void *arg, uint64_t sent), void *arg,
 		      struct ct_http_resp *rs, struct ct_err *e)
 {
-	return do_request(r, c, method, path, headers, NULL, 0, fd, len, rs, e);
+	return do_request(r, c, method, path, headers, NULL, 0, fd, len, progress, arg, rs, e);
 }
 
 int ct_registry_status_err(struct ct_registry *r, struct ct_http_conn *c,

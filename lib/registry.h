@@ -70,9 +70,12 @@ void ct_registry_close(struct ct_registry *r);
 int ct_registry_do(struct ct_registry *r, struct ct_http_conn *c, const char *method,
 		   const char *path, const char *headers, const void *body,
 		   size_t body_len, struct ct_http_resp *rs, struct ct_err *e);
-/* The same with the body read from fd (not retried). */
+/* The same with len bytes of body read from fd, from its current offset
+ * (rewound there for a retry); progress, when not NULL, is told the bytes
+ * sent so far. */
 int ct_registry_do_fd(struct ct_registry *r, struct ct_http_conn *c, const char *method,
 		      const char *path, const char *headers, int fd, uint64_t len,
+		      void (*progress)(void *arg, uint64_t sent), void *arg,
 		      struct ct_http_resp *rs, struct ct_err *e);
 
 /* An error for an unexpected status, with the registry's own error text

@@ -213,14 +213,17 @@ char *ct_rt_now(void)
 }
 
 int ct_rt_write_ini(const char *bundle, const char *status, pid_t pid, int exit_code,
-		    const char *started, const char *finished, struct ct_err *e)
+		    const char *started, const char *finished, int oom_killed,
+		    struct ct_err *e)
 {
 	char *path = ct_xasprintf("%s/state.ini", bundle);
 	struct ct_buf b = CT_BUF_INIT;
 	int r;
 
-	ct_buf_printf(&b, "[state]\nstatus = %s\npid = %d\nexit_code = %d\nstarted = %s\nfinished = %s\n",
-		      status, (int)pid, exit_code, started ? started : "", finished ? finished : "");
+	ct_buf_printf(&b, "[state]\nstatus = %s\npid = %d\nexit_code = %d\nstarted = %s\nfinished = %s\n"
+		      "oom_killed = %d\n",
+		      status, (int)pid, exit_code, started ? started : "", finished ? finished : "",
+		      oom_killed);
 	r = ct_write_file_atomic(path, b.data, b.len, 0644, e);
 	ct_buf_free(&b);
 	free(path);

@@ -44,8 +44,9 @@ char **ct_rt_list(const char *root);
 /* now, RFC 3339 UTC with nanoseconds */
 char *ct_rt_now(void);
 /* BUNDLE/state.ini for ct's other tools: [state] status, pid, exit_code,
- * started, finished. */
+ * started, finished, oom_killed (1: the kernel's OOM killer ended it). */
 int ct_rt_write_ini(const char *bundle, const char *status, pid_t pid, int exit_code,
-		    const char *started, const char *finished, struct ct_err *e);
+		    const char *started, const char *finished, int oom_killed,
+		    struct ct_err *e);
 
 #endif

@@ -1,11 +1,23 @@
 #include "secprofile.h"
+#include "buf.h"
+#include "digest.h"
 #include "err.h"
+#include "file.h"
 #include "json.h"
+#include "say.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static int action_of(const char *name, int64_t errno_ret, uint32_t *act, struct ct_err *e)
 {
@@ -152,20 +164,6 @@ static scmp_filter_ctx build(const json_t *p, int *nrules, struct ct_err *e)
 	return ctx;
 }
 
-int ct_seccomp_load(const json_t *profile, int *nrules, struct ct_err *e)
-{
-	scmp_filter_ctx ctx = build(profile, nrules, e);
-	int r;
-
-	if (!ctx)
-		return -1;
-	r = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (r < 0)
-		return ct_err(e, -r, "seccomp_load (%d rules)", *nrules);
-	return 0;
-}
-
 int ct_seccomp_export(const json_t *profile, int fd, int *nrules, struct ct_err *e)
 {
 	scmp_filter_ctx ctx = build(profile, nrules, e);
@@ -176,4 +174,197 @@ int ct_seccomp_export(const json_t *profile, int fd, int *nrules, struct ct_err 
 	r = seccomp_export_bpf(ctx, fd);
 	seccomp_release(ctx);
 	return r < 0 ? ct_err(e, -r, "seccomp_export_bpf") : 0;
+}
+
+/* ------------------------------------------------------------ the cache */
+
+/* libseccomp takes tens of milliseconds to build a Docker-sized profile
+ * (a transaction per rule, three architectures), for every container.
+ * ct_seccomp_prepare() (called before clone, while the host's /run is
+ * still there) builds it once per profile and keeps the BPF program in
+ * /run/ct-spawn/seccomp/<sha256 of libseccomp's version, the native
+ * architecture and the profile>.bpf; ct_seccomp_load() in the child then
+ * loads that program as libseccomp would have (no flags, no_new_privs
+ * left to the spec). The file carries the program's length and SHA-256:
+ * a file that does not match is ignored and made again. */
+#define CACHE_MAGIC "ctbpf01"	/* 8 bytes with the NUL */
+
+struct cache_head {
+	char magic[8];
+	uint32_t nrules;
+	uint32_t len;		/* bytes of BPF that follow */
+	unsigned char sum[CT_SHA256_LEN];
+};
+
+static struct {
+	const json_t *profile;
+	unsigned char *prog;
+	size_t len;
+	int nrules;
+} prepared;
+
+static char *cache_path(const json_t *profile)
+{
+	const char *dir = getenv("CT_SECCOMP_CACHE");
+	const struct scmp_version *v = seccomp_version();
+	char hex[CT_DIGEST_STR_MAX], *js, *head, *path;
+	struct ct_sha256 h;
+
+	if (!dir)
+		dir = geteuid() == 0 ? "/run/ct-spawn/seccomp" : "";
+	if (!*dir || !v)
+		return NULL;	/* "" turns the cache off */
+	js = json_dumps(profile, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!js)
+		return NULL;
+	head = ct_xasprintf("%s libseccomp %u.%u.%u arch %u\n", CACHE_MAGIC,
+			    v->major, v->minor, v->micro, seccomp_arch_native());
+	ct_sha256_init(&h);
+	ct_sha256_update(&h, head, strlen(head));
+	ct_sha256_update(&h, js, strlen(js));
+	ct_sha256_hex(&h, hex);
+	path = ct_xasprintf("%s/%s.bpf", dir, hex + strlen(CT_DIGEST_PREFIX));
+	free(head);
+	free(js);
+	return path;
+}
+
+/* The cached program at path, checked; 0 when there is none that fits. */
+static int cache_read(const char *path)
+{
+	struct cache_head hd;
+	unsigned char sum[CT_SHA256_LEN], *prog;
+	struct ct_sha256 h;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022) ||
+	    read(fd, &hd, sizeof hd) != (ssize_t)sizeof hd ||
+	    memcmp(hd.magic, CACHE_MAGIC, sizeof hd.magic) || hd.len == 0 ||
+	    hd.len % sizeof(struct sock_filter) || hd.len > (1u << 20) ||
+	    (off_t)(sizeof hd + hd.len) != st.st_size) {
+		close(fd);
+		return 0;
+	}
+	prog = ct_xmalloc(hd.len);
+	if (read(fd, prog, hd.len) != (ssize_t)hd.len) {
+		free(prog);
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	ct_sha256_init(&h);
+	ct_sha256_update(&h, prog, hd.len);
+	ct_sha256_final(&h, sum);
+	if (memcmp(sum, hd.sum, sizeof sum)) {
+		free(prog);
+		return 0;
+	}
+	prepared.prog = prog;
+	prepared.len = hd.len;
+	prepared.nrules = (int)hd.nrules;
+	return 1;
+}
+
+/* Build, export to a temporary file beside path, rename it into place, and
+ * keep the program. Failures only cost the cache: the child builds it. */
+static void cache_write(const json_t *profile, const char *path)
+{
+	struct cache_head hd = { CACHE_MAGIC, 0, 0, { 0 } };
+	char *tmp = ct_xasprintf("%s.%d.tmp", path, (int)getpid());
+	char *dir = ct_xstrdup(path), *slash = strrchr(dir, '/');
+	unsigned char *prog = NULL;
+	struct ct_sha256 h;
+	struct ct_err e;
+	int nrules, fd = -1;
+	off_t end;
+	scmp_filter_ctx ctx;
+
+	if (slash)
+		*slash = '\0';
+	if (ct_mkdir_p(dir, 0700, &e) < 0 ||
+	    (fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		goto out;
+	if (!(ctx = build(profile, &nrules, &e)))
+		goto out;
+	if (lseek(fd, sizeof hd, SEEK_SET) < 0 || seccomp_export_bpf(ctx, fd) < 0) {
+		seccomp_release(ctx);
+		goto out;
+	}
+	seccomp_release(ctx);
+	end = lseek(fd, 0, SEEK_END);
+	if (end <= (off_t)sizeof hd || end > (off_t)(sizeof hd + (1u << 20)))
+		goto out;
+	hd.nrules = (uint32_t)nrules;
+	hd.len = (uint32_t)(end - (off_t)sizeof hd);
+	prog = ct_xmalloc(hd.len);
+	if (pread(fd, prog, hd.len, sizeof hd) != (ssize_t)hd.len)
+		goto out;
+	ct_sha256_init(&h);
+	ct_sha256_update(&h, prog, hd.len);
+	ct_sha256_final(&h, hd.sum);
+	if (pwrite(fd, &hd, sizeof hd, 0) != (ssize_t)sizeof hd || fsync(fd) < 0 ||
+	    rename(tmp, path) < 0)
+		goto out;
+	ct_say("seccomp: %d rules built once, kept in %s", nrules, path);
+	prepared.prog = prog;
+	prepared.len = hd.len;
+	prepared.nrules = nrules;
+	prog = NULL;
+out:
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp);	/* gone already when renamed */
+	}
+	free(prog);
+	free(dir);
+	free(tmp);
+}
+
+void ct_seccomp_prepare(const json_t *profile)
+{
+	char *path;
+
+	if (!profile || prepared.profile == profile)
+		return;
+	free(prepared.prog);
+	memset(&prepared, 0, sizeof prepared);
+	if (!(path = cache_path(profile)))
+		return;
+	if (cache_read(path))
+		ct_say2("seccomp: the filter built before, from %s", path);
+	else
+		cache_write(profile, path);
+	if (prepared.prog)
+		prepared.profile = profile;
+	free(path);
+}
+
+int ct_seccomp_load(const json_t *profile, int *nrules, struct ct_err *e)
+{
+	scmp_filter_ctx ctx;
+	int r;
+
+	if (profile == prepared.profile && prepared.prog) {
+		struct sock_fprog fp = {
+			.len = (unsigned short)(prepared.len / sizeof(struct sock_filter)),
+			.filter = (struct sock_filter *)(void *)prepared.prog,
+		};
+
+		*nrules = prepared.nrules;
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
+			return ct_err(e, errno, "seccomp(SECCOMP_SET_MODE_FILTER, %u instructions "
+				      "built before for %d rules)", fp.len, *nrules);
+		return 0;
+	}
+	ctx = build(profile, nrules, e);
+	if (!ctx)
+		return -1;
+	r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r < 0)
+		return ct_err(e, -r, "seccomp_load (%d rules)", *nrules);
+	return 0;
 }

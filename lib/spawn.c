@@ -47,15 +47,82 @@ int ct_exit_status(int ws)
 
 /* ---- the child ------------------------------------------------------------ */
 
-static noreturn void child_fail(int sock, const struct ct_err *e)
+/* The failure goes to the parent as 'E', the exit status the caller should
+ * end with (1, or 126/127 for a command that cannot be run), the text. */
+static noreturn void child_fail_code(int sock, const struct ct_err *e, int code)
 {
 	struct ct_buf b = CT_BUF_INIT;
 
 	ct_buf_putc(&b, 'E');
+	ct_buf_putc(&b, (char)code);
 	ct_buf_puts(&b, e->msg);
 	if (sock < 0 || send(sock, b.data, b.len, MSG_NOSIGNAL) < 0)
 		fprintf(stderr, "%s: %s\n", ct_prog(), e->msg);
-	_exit(CT_EXIT_FAIL);
+	_exit(code);
+}
+
+static noreturn void child_fail(int sock, const struct ct_err *e)
+{
+	child_fail_code(sock, e, CT_EXIT_FAIL);
+}
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* A runnable file: a regular file with an execute bit (0), a directory or
+ * a file without one (EACCES), or stat's errno. */
+static int runnable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return errno;
+	if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111))
+		return EACCES;
+	return 0;
+}
+
+int ct_lookpath(const char *cmd, const char *path_env, char *out, size_t n,
+		char *msg, size_t mn)
+{
+	const char *p;
+	int err;
+
+	if (!*cmd) {
+		snprintf(msg, mn, "exec: \"\": executable file not found in $PATH");
+		return 127;
+	}
+	if (strchr(cmd, '/')) {
+		err = runnable(cmd);
+		if (err == 0) {
+			snprintf(out, n, "%s", cmd);
+			return 0;
+		}
+		if (err == EACCES) {
+			snprintf(msg, mn, "exec: \"%s\": permission denied", cmd);
+			return 126;
+		}
+		snprintf(msg, mn, "exec: \"%s\": stat %s: %s", cmd, cmd, strerror(err));
+		return 127;
+	}
+	p = path_env ? path_env : DEFAULT_PATH;
+	for (;;) {
+		size_t l = strcspn(p, ":");
+
+		/* an empty element is the current directory, as in a shell */
+		if ((size_t)snprintf(out, n, "%.*s%s%s", (int)l, p, l ? "/" : "./", cmd) < n &&
+		    runnable(out) == 0)
+			return 0;
+		if (!p[l])
+			break;
+		p += l + 1;
+	}
+	snprintf(msg, mn, "exec: \"%s\": executable file not found in $PATH", cmd);
+	return 127;
+}
+
+int ct_exec_errno_status(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == ELOOP ? 127 : 126;
 }
 
 static int set_rlimits(const struct oci_process *p, struct ct_err *e)
@@ -152,6 +219,89 @@ static int set_env(char *const *env)
 	return 0;
 }
 
+/* mkdir -p cwd, root-owned, 0755, one component at a time. This runs after
+ * pivot_root (or setns into the container's mount namespace): "/" is the
+ * container's root, so ".." stops there, and a symlink met on the way is
+ * followed by hand, absolute ones from the container's root, so that its
+ * target is made inside the root as well (Docker does the same). */
+static int make_cwd(const char *cwd, struct ct_err *e)
+{
+	char todo[PATH_MAX], tmp[PATH_MAX], comp[NAME_MAX + 1], *p = todo;
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), links = 0;
+
+	if (fd < 0)
+		return ct_err(e, errno, "open / in the container");
+	snprintf(todo, sizeof todo, "%s", cwd);
+	for (;;) {
+		struct stat st;
+		size_t l;
+		int nfd;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		l = strcspn(p, "/");
+		if (l > NAME_MAX) {
+			ct_err(e, ENAMETOOLONG, "process.cwd %s", cwd);
+			goto fail;
+		}
+		memcpy(comp, p, l);
+		comp[l] = 0;
+		p += l;
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") != 0 && mkdirat(fd, comp, 0755) == 0) {
+			if (fchmodat(fd, comp, 0755, 0) < 0) {	/* whatever the umask */
+				ct_err(e, errno, "chmod 0755 %s in %s (process.cwd)", comp, cwd);
+				goto fail;
+			}
+			ct_say("mkdir %s (in process.cwd %s)", comp, cwd);
+		} else if (errno != EEXIST && strcmp(comp, "..") != 0) {
+			ct_err(e, errno, "mkdir %s in %s (process.cwd) inside the container", comp, cwd);
+			goto fail;
+		}
+		if (fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			ct_err(e, errno, "stat %s in %s (process.cwd) inside the container", comp, cwd);
+			goto fail;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t n = readlinkat(fd, comp, target, sizeof target - 1);
+
+			if (n < 0 || ++links > 40) {
+				ct_err(e, n < 0 ? errno : ELOOP, "follow %s in %s (process.cwd)", comp, cwd);
+				goto fail;
+			}
+			target[n] = 0;
+			if ((size_t)snprintf(tmp, sizeof tmp, "%s/%s", target, p) >= sizeof tmp) {
+				ct_err(e, ENAMETOOLONG, "process.cwd %s", cwd);
+				goto fail;
+			}
+			memcpy(todo, tmp, sizeof todo);
+			p = todo;
+			if (target[0] == '/') {
+				close(fd);
+				if ((fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+					return ct_err(e, errno, "open / in the container");
+			}
+			continue;
+		}
+		nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			ct_err(e, errno, "open %s in %s (process.cwd) inside the container", comp, cwd);
+			goto fail;
+		}
+		close(fd);
+		fd = nfd;
+	}
+	close(fd);
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
 /* Become the process: everything after the root is in place. */
 static int finalize(const struct ct_spawn *sp, int userns, struct ct_err *e)
 {
@@ -160,8 +310,15 @@ static int finalize(const struct ct_spawn *sp, int userns, struct ct_err *e)
 
 	if (set_rlimits(p, e) < 0 || set_oom(p, e) < 0)
 		return -1;
-	if (chdir(p->cwd) < 0)
-		return ct_err(e, errno, "chdir %s (process.cwd) inside the container", p->cwd);
+	if (chdir(p->cwd) < 0) {
+		if (errno != ENOENT || sp->mode == CT_SPAWN_EXEC)
+			return ct_err(e, errno, "chdir %s (process.cwd) inside the container", p->cwd);
+		/* as Docker: a missing working directory is made */
+		if (make_cwd(p->cwd, e) < 0)
+			return -1;
+		if (chdir(p->cwd) < 0)
+			return ct_err(e, errno, "chdir %s (process.cwd) inside the container", p->cwd);
+	}
 	ct_say("chdir %s", p->cwd);
 	if (p->has_umask)
 		umask(p->umask);
@@ -292,7 +449,7 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 	struct ct_err e = { 0 };
 	struct ct_rootfs_opts ro = { .rootfd = -1 };
 	int userns = 0, oldroot = -1;
-	char go;
+	char go, cmd[PATH_MAX];
 
 	if (!sp->no_pdeathsig)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -386,6 +543,16 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 become:
 	if (finalize(sp, userns, &e) < 0)
 		child_fail(sock, &e);
+	{
+		/* as Docker: not found 127, not runnable 126, before any start */
+		int code = ct_lookpath(sp->proc->args[0], getenv("PATH"), cmd, sizeof cmd,
+				       e.msg, sizeof e.msg);
+
+		if (code) {
+			e.errnum = 0;
+			child_fail_code(sock, &e, code);
+		}
+	}
 	if (sp->mode == CT_SPAWN_CREATE) {
 		char path[64];
 		int fd;
@@ -418,12 +585,17 @@ become:
 		ct_err(&e, errno, "exec %s", INIT_PATH);
 		child_fail(sock, &e);
 	}
-	ct_say("exec %s", sp->proc->args[0]);
-	execvp(sp->proc->args[0], sp->proc->args);
-	ct_err(&e, errno, "exec %s", sp->proc->args[0]);
-	if (errno == ENOENT)
-		ct_err_hint(&e, "is it in the image and on PATH?");
-	child_fail(sock, &e);
+	ct_say("exec %s (%s)", sp->proc->args[0], cmd);
+	execv(cmd, sp->proc->args);
+	{
+		int err = errno;
+
+		/* the file is there: its interpreter or format is the problem */
+		ct_err(&e, 0, "exec: \"%s\": %s", sp->proc->args[0], strerror(err));
+		if (err == ENOENT)
+			ct_err_hint(&e, "%s exists; its interpreter (#! line) or dynamic loader is missing in the container", cmd);
+		child_fail_code(sock, &e, ct_exec_errno_status(err));
+	}
 }
 
 /* ---- the parent ----------------------------------------------------------- */
@@ -520,8 +692,9 @@ static int await_child(struct ct_spawn *sp, int sock, struct ct_err *e)
 		c = CMSG_FIRSTHDR(&mh);
 		if (c && c->cmsg_type == SCM_RIGHTS)
 			memcpy(&sp->master, CMSG_DATA(c), sizeof(int));
-		if (buf[0] == 'E') {
-			ct_strlcpy(e->msg, buf + 1, sizeof e->msg);
+		if (buf[0] == 'E' && n >= 2) {
+			sp->exit_code = (unsigned char)buf[1];
+			ct_strlcpy(e->msg, buf + 2, sizeof e->msg);
 			e->errnum = 0;
 			return -1;
 		}
@@ -542,6 +715,7 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 	sp->master = -1;
 	sp->pid = -1;
 	sp->console_fd = -1;
+	sp->exit_code = CT_EXIT_FAIL;
 	if (sp->proc->terminal && sp->console_socket &&
 	    (sp->console_fd = ct_console_socket_connect(sp->console_socket, e)) < 0)
 		return -1;
@@ -583,6 +757,8 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 		ct_err(e, errno, "socketpair");
 		goto fail_fds;
 	}
+	if (s->seccomp)
+		ct_seccomp_prepare(s->seccomp);	/* built once, kept in /run/ct-spawn */
 	ct_say("clone(%s)", flag_names(flags, fb, sizeof fb));
 	pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
 	if (pid < 0) {

@@ -38,9 +38,20 @@ struct ct_spawn {
 	pid_t pid;
 	int master;			/* pty master for the caller, or -1 */
 	int console_fd;			/* connected console socket (internal) */
+	int exit_code;			/* on failure: 1, or 127 (command not
+					 * found) / 126 (not runnable), as Docker */
 };
 
 int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e);
+
+/* Find cmd as Docker (Go's exec.LookPath) does, in path_env (NULL: the
+ * default PATH). Returns 0 with the file in out, else 127 (not found) or
+ * 126 (a directory or not executable) with Docker's message in msg:
+ * exec: "nosuch": executable file not found in $PATH */
+int ct_lookpath(const char *cmd, const char *path_env, char *out, size_t n,
+		char *msg, size_t mn);
+/* execve's errno -> 127 (ENOENT and kin) or 126 */
+int ct_exec_errno_status(int err);
 
 /* wait status -> shell-style exit status (signal n -> 128+n) */
 int ct_exit_status(int wstatus);

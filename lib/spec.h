@@ -34,6 +34,7 @@
 #define CT_SPEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <jansson.h>
 
@@ -91,5 +92,77 @@ void ct_spec_set_hostname(json_t *spec, const char *name);
 void ct_spec_env_set(json_t *env, const char *kv);
 /* The value of KEY in such an array, or NULL. */
 const char *ct_spec_env_get(const json_t *env, const char *key);
+
+/* ---------------------------------------------------------------- docker run's flags
+ *
+ * The runtime flags of `docker run`, kept as given (strings) so that the
+ * errors of ct_spec_apply_run can name the flag. What each one writes:
+ *   read_only     root.readonly
+ *   memory        linux.resources.memory.limit ("512m": b k m g t suffixes,
+ *                 binary; at least 6m as Docker says)
+ *   memory_swap   ...memory.swap (memory + swap; -1 unlimited; needs memory;
+ *                 default when memory is set: twice memory, as Docker)
+ *   cpus          ...cpu.quota / period (1.5 -> 150000 / 100000)
+ *   cpu_shares    ...cpu.shares        cpuset_cpus  ...cpu.cpus
+ *   pids_limit    ...pids.limit (0 or -1: unlimited)
+ *   cap_add/drop  the three capability sets (ALL; CAP_ prefix optional;
+ *                 any case): Docker's default set, minus drops, plus adds
+ *   privileged    every capability, no seccomp, no masked or read-only
+ *                 paths, /sys and /sys/fs/cgroup writable, the host's /dev
+ *                 nodes, every device allowed
+ *   no_new_privs  process.noNewPrivileges
+ *   ulimits       process.rlimits ("nofile=1024:2048", "nproc=64"): a hard
+ *                 limit above this process's own needs CAP_SYS_RESOURCE
+ *   labels        annotations ("k=v" or "k")
+ *   tmpfs         a tmpfs mount ("/run" or "/run:size=64m,mode=1777"),
+ *                 options noexec,nosuid,nodev unless given otherwise
+ *   stop_signal   annotation org.opencontainers.image.stopSignal
+ *   stop_timeout  annotation org.ct.stop_timeout (seconds)
+ *   health_*      annotations org.ct.health.test (a JSON array, as the
+ *                 image config's Healthcheck.Test: ["CMD-SHELL","cmd"],
+ *                 ["NONE"]), org.ct.health.interval|timeout|start_period
+ *                 (decimal nanoseconds), org.ct.health.retries; flags
+ *                 win over the image's Healthcheck field by field; Docker's
+ *                 defaults (30s, 30s, 0s, 3) fill the rest.
+ */
+#define CT_ANNOT_STOP_TIMEOUT "org.ct.stop_timeout"
+#define CT_ANNOT_HEALTH "org.ct.health."
+
+struct ct_spec_list {
+	char **v;
+	size_t n;
+};
+void ct_spec_list_add(struct ct_spec_list *l, char *s);
+
+struct ct_spec_run {
+	int read_only, privileged, no_new_privs, no_healthcheck;
+	const char *seccomp;	/* --security-opt seccomp=: FILE, "unconfined" */
+	const char *memory, *memory_swap, *cpus, *cpu_shares, *cpuset_cpus;
+	const char *pids_limit, *stop_signal, *stop_timeout;
+	const char *health_cmd, *health_interval, *health_timeout;
+	const char *health_retries, *health_start_period;
+	struct ct_spec_list cap_add, cap_drop, ulimits, labels, tmpfs;
+};
+
+/* --security-opt: no-new-privileges[:true|false|=true], seccomp=unconfined,
+ * seccomp=FILE (seccomp:FILE too). */
+int ct_spec_security_opt(struct ct_spec_run *r, const char *opt, struct ct_err *e);
+/* Apply the flags to a spec built by ct_spec_build (image_config as given
+ * there, for its Healthcheck). */
+int ct_spec_apply_run(json_t *spec, const json_t *image_config,
+		      const struct ct_spec_run *r, struct ct_err *e);
+
+/* "512m", "1.5g", "1024" -> bytes (b k m g t, binary, optional trailing b). */
+int ct_spec_parse_bytes(const char *s, int64_t *out);
+/* A Go duration ("30s", "1m30s", "500ms", "1.5h") -> nanoseconds (>= 0). */
+int ct_spec_parse_duration(const char *s, int64_t *ns);
+/* The command line as `docker ps` shows it: process.args joined by spaces
+ * (allocated). */
+char *ct_spec_command_line(const json_t *spec);
+/* The annotations set by labels (image Labels and --label) as "k=v,k2=v2"
+ * (allocated); only keys that are labels, i.e. not org.opencontainers.*,
+ * org.ct.* or ct.* unless the user set them as labels. */
+char *ct_spec_labels_line(const json_t *spec, const json_t *image_config,
+			  const struct ct_spec_run *r);
 
 #endif

@@ -328,6 +328,35 @@ static int tls_fail(struct ct_tls *t, const char *what, const char *host, struct
 		      ct_tls_strerror(code), code);
 }
 
+static int is_aes_gcm(uint16_t s)
+{
+	return s == BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 ||
+	       s == BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 ||
+	       s == BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 ||
+	       s == BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 ||
+	       s == BR_TLS_RSA_WITH_AES_128_GCM_SHA256 ||
+	       s == BR_TLS_RSA_WITH_AES_256_GCM_SHA384;
+}
+
+/* BearSSL's full profile offers ChaCha20-Poly1305 first, which servers
+ * then pick (Go's does). With AES-NI and PCLMULQDQ, AES-GCM is several
+ * times faster: offer it first, keeping the order otherwise. */
+static void prefer_aes_gcm(br_ssl_engine_context *eng)
+{
+	uint16_t v[BR_MAX_CIPHER_SUITES];
+	size_t n = 0, i;
+
+	if (!br_aes_x86ni_ctr_get_vtable() || !br_ghash_pclmul_get())
+		return;
+	for (i = 0; i < eng->suites_num; i++)
+		if (is_aes_gcm(eng->suites_buf[i]))
+			v[n++] = eng->suites_buf[i];
+	for (i = 0; i < eng->suites_num; i++)
+		if (!is_aes_gcm(eng->suites_buf[i]))
+			v[n++] = eng->suites_buf[i];
+	br_ssl_engine_set_suites(eng, v, n);
+}
+
 struct ct_tls *ct_tls_start(int fd, const char *host, const struct ct_tls_anchors *a,
 			    int *proto_err, struct ct_err *e)
 {
@@ -337,6 +366,7 @@ struct ct_tls *ct_tls_start(int fd, const char *host, const struct ct_tls_anchor
 	*proto_err = 0;
 	t->fd = fd;
 	br_ssl_client_init_full(&t->cc, &t->xc, a->v, a->n);
+	prefer_aes_gcm(&t->cc.eng);
 	br_ssl_engine_set_buffer(&t->cc.eng, t->iobuf, sizeof t->iobuf, 1);
 	if (!br_ssl_client_reset(&t->cc, host, 0)) {
 		tls_fail(t, "reset for", host, e);

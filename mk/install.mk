@@ -2,7 +2,8 @@
 #   $(PREFIX)/bin        ct-* tools, ctbox, ct
 #   $(PREFIX)/lib/ct     the verbs of ct (sh, one file per area)
 #   $(PREFIX)/share/man  man pages (bin/*/*.1, share/man/*.5 ...)
-#   $(PREFIX)/share/ct   seccomp profile, examples, docs, completions
+#   $(PREFIX)/share/ct   seccomp profile, examples, docs
+#   $(PREFIX)/share/bash-completion/completions/ct   bash completion
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -22,5 +23,8 @@ install: tools
 	for m in $(MAN_PAGES); do \
 	  s=$${m##*.}; install -d $(MANDIR)/man$$s; \
 	  install -m 644 $$m $(MANDIR)/man$$s/; done
-	for d in $(filter-out share/man,$(wildcard share/*)); do \
+	for d in $(filter-out share/man share/bash-completion,$(wildcard share/*)); do \
 	  cp -R $$d $(SHAREDIR)/; done
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 share/bash-completion/completions/ct \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ct

@@ -87,6 +87,11 @@ test_expect_success 'awkward: 5 layers unpacked in parallel, lowest first' '
 	{ echo "$awk"; config_layers "$fxa"; } >expect &&
 	test_cmp expect out &&
 	test_grep "fork: pid" err &&
+	test_grep "parents openat2(RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS" err &&
+	test_grep "3 whiteouts (mknodat c 0 0), 1 opaque dirs (setxattr trusted.overlay.opaque=y)" err &&
+	test "$(grep -c "diff-id sha256:[0-9a-f]* matches the config" err)" = 5 &&
+	test "$(grep -c "^+ ct-unpack: rename " err)" = 5 &&
+	! grep -v "^+ ct-unpack: " err &&
 	for d in $(sed 1d out); do test_path_is_dir "$d" || return 1; done &&
 	ls -A "$CT_ROOT/layers" | grep "^\." >dots;
 	test ! -s dots
@@ -176,6 +181,48 @@ test_expect_success UMOCI 'the flattened tree equals umoci unpack of the same im
 	tree um/bundle/rootfs >theirs &&
 	test_cmp theirs ours &&
 	test "$(wc -l <ours)" -gt 300
+'
+
+# umoci_unpack LAYOUT BUNDLE: umoci unpack of the layout's first image
+umoci_unpack() {
+	mkdir -p "$2.layout" &&
+	ln -s "$1/blobs" "$2.layout/blobs" &&
+	cp "$1/oci-layout" "$2.layout/" &&
+	jq ".manifests |= [.[0] | .annotations[\"org.opencontainers.image.ref.name\"] = \"t\"]" \
+		"$1/index.json" >"$2.layout/index.json" &&
+	umoci unpack --image "$2.layout:t" "$2" >"$2.log" 2>&1 || { cat "$2.log"; return 1; }
+}
+
+test_expect_success UMOCI 'busybox flattened equals umoci unpack too' '
+	ct-unpack --flatten flat-bb "$bb" >/dev/null &&
+	umoci_unpack "$fx" um-bb &&
+	tree flat-bb >ours && tree um-bb/rootfs >theirs &&
+	test_cmp theirs ours &&
+	test "$(wc -l <ours)" -gt 250
+'
+
+test_expect_success 'awkward with zstd and with uncompressed layers: the same layer dirs and flattened tree as gzip' '
+	for c in zstd none; do
+		f=$(ct_fixture awkward --compress $c) &&
+		R=$TEST_DIR/r-awk-$c && mkdir -p "$R" &&
+		d=$(CT_ROOT=$R add_image "$f") &&
+		CT_ROOT=$R ct-unpack "$d" >o-$c &&
+		sed "1d; s|^$R/|$CT_ROOT/|" o-$c >layers-$c &&
+		sed 1d out.awk >layers-gz &&
+		test_cmp layers-gz layers-$c &&
+		for l in $(sed 1d o-$c); do
+			tree "$l" >a && tree "$CT_ROOT/layers/$(basename "$l")" >b &&
+			test_cmp b a || return 1
+		done &&
+		CT_ROOT=$R ct-unpack --flatten flat-$c "$d" >/dev/null &&
+		tree flat-$c >a && tree flat >b && test_cmp b a || return 1
+	done
+'
+
+test_expect_success UMOCI 'umoci unpack of the uncompressed awkward equals ours' '
+	umoci_unpack "$(ct_fixture awkward --compress none)" um-none &&
+	tree um-none/rootfs >theirs && tree flat-none >ours &&
+	test_cmp theirs ours
 '
 
 test_expect_success '--tar: one tar of the flattened tree, equal to --flatten' '
@@ -282,6 +329,27 @@ test_expect_success 'kill -9 in the middle, then unpack again: completes, no hal
 	basename "$dir" >expect &&
 	test_cmp expect after &&
 	tree "$(sed -n 2p o)" >a && tree "$dir" >b && test_cmp b a
+'
+
+test_expect_success 'kill -9 during --tar: a running one is left alone, a dead one swept' '
+	CT_ROOT=$TEST_DIR/r-tar && mkdir -p "$CT_ROOT" &&
+	d=$(CT_ROOT=$CT_ROOT add_image "$fx") &&
+	{ CT_ROOT=$CT_ROOT CT_TEST_UNPACK_STOP_AFTER=50 ct-unpack --tar "$d" >/dev/null 2>&1 & } &&
+	pid=$! &&
+	test_cleanup "kill -9 $pid" &&
+	wait_stopped $pid &&
+	ls -A "$CT_ROOT/layers" >during &&
+	test "$(grep -c "^\.flatten-" during)" = 1 &&
+	CT_ROOT=$CT_ROOT ct-unpack -v --tar "$d" >t1.tar 2>t1.err &&
+	! grep "removing .*/\.flatten-" t1.err &&
+	ls -A "$CT_ROOT/layers" >after1 &&
+	test_cmp during after1 &&
+	kill -9 $pid && { wait $pid; true; } &&
+	CT_ROOT=$CT_ROOT ct-unpack -v --tar "$d" >t2.tar 2>t2.err &&
+	test_grep "removing .*/$(cat during), left by an interrupted" t2.err &&
+	ls -A "$CT_ROOT/layers" >after2 &&
+	test ! -s after2 &&
+	cmp t1.tar t2.tar
 '
 
 test_expect_success 'the umask does not leak into layers or flattened trees' '

@@ -19,6 +19,7 @@ mkdir -p "$CT_ROOT/images/blobs/sha256" "$CT_ROOT/layers" "$OUT" stage
 echo '{"imageLayoutVersion":"1.0.0"}' >"$CT_ROOT/images/oci-layout"
 echo '{"schemaVersion":2,"manifests":[]}' >"$CT_ROOT/images/index.json"
 echo original >"$OUT/victim"
+mkdir "$OUT/dir" && echo keep >"$OUT/dir/keep"
 
 # put_blob FILE: into the store; prints "sha256:HEX SIZE"
 put_blob() {
@@ -57,9 +58,24 @@ snapshot() {
 	ls -A /etc
 }
 
-# refused DIGEST PATTERN [OPTIONS]: ct-unpack fails with a message matching
-# PATTERN, and nothing changed anywhere
+# refused PATTERN DIGEST [OPTIONS]: ct-unpack fails with a message matching
+# PATTERN, and nothing changed anywhere; the same with --flatten (whiteouts
+# applied: deleting, not creating), which also removes the directory it made
+# (refused_stream: without --flatten, for streams broken below the tar
+# level, where both modes share every step)
 refused() {
+	refused_stream "$@" &&
+	test_expect_code 1 ct-unpack ${3:-} --flatten "$TEST_DIR/flat" "$2" >out 2>err &&
+	sed "s/^/flatten: /" err &&
+	test_grep -E "$1" err &&
+	test ! -s out &&
+	test_path_is_missing "$TEST_DIR/flat" &&
+	snapshot >after &&
+	test_cmp before after &&
+	nothing_outside
+}
+
+refused_stream() {
 	snapshot >before &&
 	test_expect_code 1 ct-unpack ${3:-} "$2" >out 2>err &&
 	cat err &&
@@ -67,10 +83,16 @@ refused() {
 	test ! -s out &&
 	snapshot >after &&
 	test_cmp before after &&
+	nothing_outside &&
+	{ ! ls -A "$CT_ROOT/layers" 2>/dev/null | grep .; }
+}
+
+nothing_outside() {
 	test_path_is_missing "$PWNED" &&
 	test_path_is_missing "$OUT/pwned" &&
 	test_path_is_missing "$TEST_DIR/pwned" &&
-	{ ! ls -A "$CT_ROOT/layers" 2>/dev/null | grep .; }
+	test "$(cat "$OUT/victim")" = original &&
+	test "$(cat "$OUT/dir/keep")" = keep
 }
 
 echo x >stage/x
@@ -123,6 +145,46 @@ test_expect_success 'nested symlink loops' '
 	refused "entry \"a/b/pwned\": refused: \"a\" is a symlink" "$d"
 '
 
+test_expect_success 'a whiteout through a symlink (would delete a host file)' '
+	mkdir -p s12 s13/esc && ln -s "$OUT" s12/esc && : >s13/esc/.wh.victim &&
+	tar -cf wh.tar -C s12 esc && tar -rf wh.tar -C s13 esc/.wh.victim &&
+	d=$(image wh.tar "") &&
+	refused "entry \"esc/\.wh\.victim\": refused: \"esc\" is a symlink" "$d"
+'
+
+test_expect_success 'an opaque whiteout through a symlink (would empty a host dir)' '
+	mkdir -p s14 s15/esc && ln -s "$OUT/dir" s14/esc && : >s15/esc/.wh..wh..opq &&
+	tar -cf opq.tar -C s14 esc && tar -rf opq.tar -C s15 esc/.wh..wh..opq &&
+	d=$(image opq.tar "") &&
+	refused "entry \"esc/\.wh\.\.wh\.\.opq\": refused: \"esc\" is a symlink" "$d"
+'
+
+test_expect_success 'a hardlink whose target goes through a symlink' '
+	mkdir -p s16 s17/esc && ln -s "$OUT" s16/esc && echo x >s17/esc/victim &&
+	ln s17/esc/victim s17/h &&
+	tar -cf hlsym.tar -C s16 esc && tar -rf hlsym.tar -C s17 esc/victim h &&
+	tar --delete -f hlsym.tar esc/victim &&
+	tar -tvf hlsym.tar >list && test_grep "h link to esc/victim" list &&
+	d=$(image hlsym.tar "") &&
+	refused "entry \"h\": refused: .*\"esc\" is a symlink" "$d"
+'
+
+test_expect_success 'a file over a symlink to a host file replaces the link' '
+	mkdir -p s18 s19 && ln -s "$OUT/victim" s18/f && echo layer >s19/f &&
+	tar -cf over.tar -C s18 f && tar -rf over.tar -C s19 f &&
+	d=$(image over.tar "") &&
+	snapshot >before &&
+	ct-unpack "$d" >out &&
+	ct-unpack --flatten "$TEST_DIR/flat-over" "$d" >/dev/null &&
+	for f in "$(sed -n 2p out)/f" "$TEST_DIR/flat-over/f"; do
+		test ! -L "$f" && test "$(cat "$f")" = layer || return 1
+	done &&
+	rm -rf "$CT_ROOT/layers/"* "$TEST_DIR/flat-over" &&
+	snapshot >after &&
+	test_cmp before after &&
+	nothing_outside
+'
+
 test_expect_success 'a layer whose diff-id does not match' '
 	mkdir -p s8 && echo fine >s8/fine &&
 	tar -cf ok.tar -C s8 fine && gzip -n -c ok.tar >ok.tar.gz &&
@@ -135,18 +197,18 @@ test_expect_success 'a truncated gzip stream' '
 	mkdir -p s9 && head -c 200000 /bin/busybox >s9/big &&
 	tar -cf big.tar -C s9 big && gzip -n -c big.tar | head -c 40000 >trunc.tar.gz &&
 	d=$(UNCOMPRESSED=big.tar image trunc.tar.gz +gzip) &&
-	refused "runcated|unexpected end|premature" "$d"
+	refused_stream "runcated|unexpected end|premature" "$d"
 '
 
 test_expect_success 'a zstd frame with garbage' '
 	{ printf "\050\265\057\375"; head -c 4096 /bin/busybox; } >garbage.tar.zst &&
 	d=$(image garbage.tar.zst +zstd) &&
-	refused "zstd|decompress" "$d"
+	refused_stream "zstd|decompress" "$d"
 '
 
 test_expect_success 'gzip data under a zstd media type' '
 	d=$(UNCOMPRESSED=ok.tar image ok.tar.gz +zstd) &&
-	refused "not zstd-compressed data" "$d"
+	refused_stream "not zstd-compressed data" "$d"
 '
 
 test_expect_success 'a 10 GB sparse-file bomb' '
@@ -167,7 +229,7 @@ test_expect_success 'a header claiming 10 GB, with the data missing' '
 		seek F, 0, 0; print F \$h; close F or die" &&
 	tar -tvf huge.tar 2>/dev/null | grep 10737418240 &&
 	d=$(image huge.tar "") &&
-	refused "runcated" "$d"
+	refused_stream "runcated" "$d"
 '
 
 test_expect_success 'a name longer than PATH_MAX' '
@@ -194,10 +256,10 @@ test_expect_success 'an overlay xattr smuggled in a pax header' '
 test_expect_success 'not a tar at all, and an empty blob' '
 	head -c 3000 /bin/busybox >junk.tar &&
 	d=$(image junk.tar "") &&
-	refused "not a valid layer tar" "$d" &&
+	refused_stream "not a valid layer tar" "$d" &&
 	: >empty.tar &&
 	d=$(image empty.tar "") &&
-	refused "empty stream|not a valid layer tar" "$d"
+	refused_stream "empty stream|not a valid layer tar" "$d"
 '
 
 test_expect_success 'a good layer still unpacks in the same store afterwards' '

@@ -127,10 +127,10 @@ test_expect_success 'the bundle dir can come on stdin; the id is its basename' '
 	test_cmp expect out
 '
 
-test_expect_success 'a command that does not exist: exit 1 and the reason' '
+test_expect_success 'a command that does not exist: exit 127 and the reason' '
 	mkbundle b13 ".process.args = [\"/no/such/prog\"]" &&
-	test_expect_code 1 spawn run --bundle b13 "$(sid noexec)" 2>err &&
-	test_grep "exec /no/such/prog: No such file" err &&
+	test_expect_code 127 spawn run --bundle b13 "$(sid noexec)" 2>err &&
+	test_grep "exec: \"/no/such/prog\": stat /no/such/prog: No such file" err &&
 	test_path_is_missing "run/$(sid noexec)"
 '
 

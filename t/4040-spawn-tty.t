@@ -7,7 +7,7 @@ test_require ROOT MOUNTNS UMOCI JQ MKIMAGE TMUX
 sess=ct-test-tty-$$
 screen() { tmux capture-pane -p -t "$sess"; }
 wait_screen() {
-	for i in $(seq 100); do
+	for i in $(seq 300); do
 		screen | grep -q "$1" && return 0
 		sleep 0.05
 	done

@@ -112,12 +112,24 @@ test_expect_success '--rm removes the state and the cgroup when it ends' '
 	test_path_is_missing "/sys/fs/cgroup/ct-spawn/$id"
 '
 
+test_expect_success '--on-exit runs once, after the last restart, with CT_EXIT_CODE' '
+	id=$(sid onexit) &&
+	mkbundle e1 ".process.args = [\"sh\", \"-c\", \"exit 5\"]" &&
+	spawn run -d --rm --restart on-failure:1 --on-exit "echo done \$CT_EXIT_CODE >>$TEST_DIR/on-exit.out" --bundle e1 "$id" &&
+	for i in $(seq 100); do [ -s on-exit.out ] && break; sleep 0.05; done &&
+	sleep 0.3 &&
+	echo "done 5" >expect &&
+	test_cmp expect on-exit.out &&
+	test_path_is_missing "run/$id" &&
+	test_expect_code 2 spawn run --on-exit true --bundle e1 "$(sid onexit2)"
+'
+
 test_expect_success 'a bad policy is a usage error; a start failure comes back to the caller' '
 	test_expect_code 1 spawn run -d --restart sometimes --bundle m1 "$(sid bad)" 2>err &&
 	test_grep "unknown restart policy" err &&
 	mkbundle x1 ".process.args = [\"/nope\"]" &&
-	test_expect_code 1 spawn run -d --bundle x1 "$(sid nope)" 2>err &&
-	test_grep "exec /nope" err
+	test_expect_code 127 spawn run -d --bundle x1 "$(sid nope)" 2>err &&
+	test_grep "exec: \"/nope\": stat /nope: No such file or directory" err
 '
 
 test_done

@@ -46,6 +46,11 @@ test_expect_success 'the exit status comes back through podman' '
 	test_expect_code 7 pm run --rm --network none "$img" sh -c "exit 7"
 '
 
+test_expect_success 'a missing command is 127 through podman, with the runc message' '
+	test_expect_code 127 pm run --rm --network none "$img" nosuch-cmd 2>err &&
+	test_grep "executable file not found" err
+'
+
 test_expect_success 'podman -d, exec, ps, stop (SIGKILL after the timeout) and rm' '
 	pm run -d --network none "$img" sleep 60 >cid &&
 	id=$(cat cid) &&

@@ -62,6 +62,44 @@ test_expect_success 'containers ping each other by name and by alias' '
 	cxr a1 sh -c "timeout 10 busybox ping -c 1 -W 2 client" >/dev/null
 '
 
+test_expect_success 'the resolvers of glibc (getent) and musl (getaddrinfo) get the answers' '
+	if command -v getent >/dev/null; then
+		cxr a2 timeout 10 getent ahostsv4 frontend >out &&
+		test_grep "^10.78.0.2 " out &&
+		test_must_fail cxr a2 timeout 10 getent ahostsv4 nosuch >/dev/null
+	else
+		echo "# no getent: glibc resolver not checked"
+	fi &&
+	if command -v musl-gcc >/dev/null; then
+		cat >gai.c <<-\EOF &&
+		#include <netdb.h>
+		#include <stdio.h>
+		#include <arpa/inet.h>
+		int main(int argc, char **argv)
+		{
+			/* A and AAAA, as most programs ask */
+			struct addrinfo h = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *r;
+			char s[16];
+			int e = getaddrinfo(argv[1], NULL, &h, &r);
+			if (argc != 2 || e) { printf("%s\n", gai_strerror(e)); return 1; }
+			while (r->ai_family != AF_INET && r->ai_next)
+				r = r->ai_next;
+			inet_ntop(AF_INET, &((struct sockaddr_in *)r->ai_addr)->sin_addr, s, sizeof s);
+			printf("%s\n", s);
+			return 0;
+		}
+		EOF
+		musl-gcc -static -o gai gai.c &&
+		cxr a2 timeout 10 ./gai web >out &&
+		test "$(cat out)" = 10.78.0.2 &&
+		cxr a2 timeout 10 ./gai a1 >out &&
+		test "$(cat out)" = 10.78.0.2 &&
+		test_must_fail cxr a2 timeout 10 ./gai nosuch >out
+	else
+		echo "# no musl-gcc: musl resolver not checked"
+	fi
+'
+
 test_expect_success 'after disconnect the name no longer resolves and the ping fails' '
 	net disconnect app web &&
 	test_must_fail cx a2 timeout 10 busybox nslookup web 10.78.0.1 >out 2>&1 &&
@@ -86,7 +124,18 @@ test_expect_success 'a stopped container (state.ini) loses its name at once' '
 	test_grep "^Address: 10.78.0.2$" out
 '
 
-test_expect_success 'connect to a second network adds eth1; names resolve there too' '
+test_expect_success 'a renamed container (ct.ini) answers to its new name at once' '
+	sed -i "s/^name = web$/name = site/" "$CT_ROOT/containers/a1/ct.ini" &&
+	cx a2 timeout 10 busybox nslookup site 10.78.0.1 >out &&
+	test_grep "^Address: 10.78.0.2$" out &&
+	test_must_fail cx a2 timeout 10 busybox nslookup web 10.78.0.1 >out 2>&1 &&
+	test_grep "NXDOMAIN" out &&
+	sed -i "s/^name = site$/name = web/" "$CT_ROOT/containers/a1/ct.ini" &&
+	cx a2 timeout 10 busybox nslookup web 10.78.0.1 >out &&
+	test_grep "^Address: 10.78.0.2$" out
+'
+
+test_expect_success 'connect to a second network adds eth1; names of both resolve' '
 	net create other >/dev/null &&
 	mkctr b1 peer &&
 	net attach --network other "$CT_ROOT/containers/b1" >/dev/null &&
@@ -96,6 +145,12 @@ test_expect_success 'connect to a second network adds eth1; names resolve there 
 	cx b1 timeout 10 busybox nslookup client 10.78.1.1 >out &&
 	test_grep "^Address: 10.78.1.3$" out &&
 	cping a2 10.78.1.2 &&
+	: "its own resolver (app) answers for the members of other too" &&
+	cx a2 timeout 10 busybox nslookup peer 10.78.0.1 >out &&
+	test_grep "^Address: 10.78.1.2$" out &&
+	: "but not to those only on app" &&
+	test_must_fail cx a1 timeout 10 busybox nslookup peer 10.78.0.1 >out 2>&1 &&
+	test_grep "NXDOMAIN" out &&
 	net disconnect other client
 '
 

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "config.h"
 #include "container.h"
+#include "ctvolume.h"
 #include "digest.h"
 #include "err.h"
 #include "file.h"
@@ -42,15 +43,23 @@ static const char usage[] =
 	"config.json (OCI runtime spec) and ct.ini. Prints the bundle directory.\n"
 	"\n"
 	"  -n, --name NAME        a unique name (default: generated, swift_maple)\n"
-	"  -e, --env KEY=VAL      set an environment variable (KEY alone: take\n"
-	"                         its value from here); repeatable\n"
+	"  -e, --env KEY=VAL      environment (KEY alone: its value here); repeatable\n"
 	"  -w, --workdir DIR      working directory inside the container\n"
 	"  -u, --user USER[:GRP]  user (name or uid) and group to run as\n"
 	"      --entrypoint CMD   replace the image's entrypoint ('' for none)\n"
 	"      --hostname NAME    the container's hostname (default: short id)\n"
 	"      --copy             copy the layers instead of mounting overlayfs\n"
 	"      --seccomp FILE     seccomp profile (OCI JSON), or 'unconfined'\n"
+	"      --volume [SRC:]DST[:ro]  --mount type=bind|volume|tmpfs,...\n"
+	"                         volumes and binds, as docker run -v/--mount\n"
 	"  -- COMMAND ARG...      the command, replacing the image's Cmd\n"
+	"As docker run's (see ct-mount(1)): --read-only --privileged --memory SIZE\n"
+	"  --memory-swap SIZE --cpus N --cpu-shares N --cpuset-cpus LIST\n"
+	"  --pids-limit N --cap-add CAP --cap-drop CAP --security-opt OPT\n"
+	"  --ulimit NAME=SOFT[:HARD] --label K=V --tmpfs PATH[:OPTS] --stop-signal SIG\n"
+	"  --stop-timeout SECS --health-cmd CMD --health-interval|--health-timeout|\n"
+	"  --health-start-period DURATION --health-retries N --no-healthcheck\n"
+	"  --restart POLICY --init (only kept in ct.ini, for ct start)\n"
 	"\n"
 	"      --umount           unmount the container's rootfs\n"
 	"      --rm               with --umount: also remove its directory\n"
@@ -58,13 +67,18 @@ static const char usage[] =
 	"      --diff             write its changes (upper/) as an OCI layer tar\n"
 	"      --generate-name    print a free container name\n"
 	"  -v, --verbose          tell each kernel-level step on stderr (-vv more)\n"
-	"      --version          print the version\n"
-	"  -h, --help             this text\n"
+	"  -h, --help             this text; --version prints the version\n"
 	"\n"
 	"Exit status: 0 done, 1 failure, 2 usage error. See ct-mount(1).\n";
 
 enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIFF, OPT_REMOUNT,
-       OPT_VERSION, OPT_SECCOMP, OPT_GENNAME };
+       OPT_VERSION, OPT_SECCOMP, OPT_GENNAME,
+       /* docker run's runtime flags (struct ct_spec_run) */
+       OPT_READ_ONLY, OPT_PRIVILEGED, OPT_MEMORY, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_SHARES,
+       OPT_CPUSET_CPUS, OPT_PIDS_LIMIT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT,
+       OPT_ULIMIT, OPT_LABEL, OPT_TMPFS, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_HEALTH_CMD,
+       OPT_HEALTH_INTERVAL, OPT_HEALTH_TIMEOUT, OPT_HEALTH_RETRIES, OPT_HEALTH_START,
+       OPT_NO_HEALTHCHECK, OPT_RESTART, OPT_INIT, OPT_VOLUME, OPT_MOUNT };
 
 static const struct option long_opts[] = {
 	{ "name", required_argument, NULL, 'n' },
@@ -75,11 +89,37 @@ static const struct option long_opts[] = {
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "copy", no_argument, NULL, OPT_COPY },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "volume", required_argument, NULL, OPT_VOLUME },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ "umount", no_argument, NULL, OPT_UMOUNT },
 	{ "rm", no_argument, NULL, OPT_RM },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "remount", no_argument, NULL, OPT_REMOUNT },
 	{ "generate-name", no_argument, NULL, OPT_GENNAME },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "memory-swap", required_argument, NULL, OPT_MEMORY_SWAP },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
+	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
+	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
+	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+	{ "health-cmd", required_argument, NULL, OPT_HEALTH_CMD },
+	{ "health-interval", required_argument, NULL, OPT_HEALTH_INTERVAL },
+	{ "health-timeout", required_argument, NULL, OPT_HEALTH_TIMEOUT },
+	{ "health-retries", required_argument, NULL, OPT_HEALTH_RETRIES },
+	{ "health-start-period", required_argument, NULL, OPT_HEALTH_START },
+	{ "no-healthcheck", no_argument, NULL, OPT_NO_HEALTHCHECK },
+	{ "restart", required_argument, NULL, OPT_RESTART },
+	{ "init", no_argument, NULL, OPT_INIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
@@ -89,9 +129,11 @@ static const struct option long_opts[] = {
 struct mount_req {
 	const char *name;
 	const char *user;
-	const char *seccomp;	/* a profile, "unconfined", or NULL: the default */
-	int copy;
+	int copy, init;
+	const char *restart;	/* kept in ct.ini for ct start */
 	struct ct_spec_opts spec;
+	struct ct_spec_run run;	/* docker run's flags; run.seccomp: a profile,
+				 * "unconfined", or NULL: the default */
 	char *image;		/* "sha256:..." or NULL */
 	char **layers;		/* absolute paths, lowest first */
 	size_t nlayers;
@@ -253,8 +295,16 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 			user = ct_json_str(ct_json_path(img.config, "config"), "User");
 	}
 	if (ct_spec_build(spec, have_img ? img.config : NULL, &r->spec, e) < 0 ||
-	    add_seccomp(spec, r->seccomp, e) < 0)
+	    add_seccomp(spec, r->run.seccomp ? r->run.seccomp
+			: r->run.privileged ? "unconfined" : NULL, e) < 0 ||
+	    ct_spec_apply_run(spec, have_img ? img.config : NULL, &r->run, e) < 0)
 		goto out;
+	c->command = ct_spec_command_line(spec);
+	c->labels = ct_spec_labels_line(spec, have_img ? img.config : NULL, &r->run);
+	if (r->restart || r->init)
+		c->extra = ct_xasprintf("%s%s%s%s", r->restart ? "restart = " : "",
+					r->restart ? r->restart : "", r->restart ? "\n" : "",
+					r->init ? "init = true\n" : "");
 
 	c->name = ct_xstrdup(r->name ? r->name : "");
 	if (ct_container_create(root, c, &busyfd, e) < 0)
@@ -448,11 +498,48 @@ static int do_diff(const char *root, const char *what)
 	return 0;
 }
 
+/* docker run's runtime flags into r; -1 for an option that is none of them. */
+static int run_option(struct ct_spec_run *r, int opt, char *arg)
+{
+	struct ct_err e;
+
+	switch (opt) {
+	case OPT_READ_ONLY: r->read_only = 1; break;
+	case OPT_PRIVILEGED: r->privileged = 1; break;
+	case OPT_MEMORY: r->memory = arg; break;
+	case OPT_MEMORY_SWAP: r->memory_swap = arg; break;
+	case OPT_CPUS: r->cpus = arg; break;
+	case OPT_CPU_SHARES: r->cpu_shares = arg; break;
+	case OPT_CPUSET_CPUS: r->cpuset_cpus = arg; break;
+	case OPT_PIDS_LIMIT: r->pids_limit = arg; break;
+	case OPT_CAP_ADD: ct_spec_list_add(&r->cap_add, arg); break;
+	case OPT_CAP_DROP: ct_spec_list_add(&r->cap_drop, arg); break;
+	case OPT_SECURITY_OPT:
+		if (ct_spec_security_opt(r, arg, &e) < 0)
+			ct_die_usage("%s", e.msg);
+		break;
+	case OPT_ULIMIT: ct_spec_list_add(&r->ulimits, arg); break;
+	case OPT_LABEL: ct_spec_list_add(&r->labels, arg); break;
+	case OPT_TMPFS: ct_spec_list_add(&r->tmpfs, arg); break;
+	case OPT_STOP_SIGNAL: r->stop_signal = arg; break;
+	case OPT_STOP_TIMEOUT: r->stop_timeout = arg; break;
+	case OPT_HEALTH_CMD: r->health_cmd = arg; break;
+	case OPT_HEALTH_INTERVAL: r->health_interval = arg; break;
+	case OPT_HEALTH_TIMEOUT: r->health_timeout = arg; break;
+	case OPT_HEALTH_RETRIES: r->health_retries = arg; break;
+	case OPT_HEALTH_START: r->health_start_period = arg; break;
+	case OPT_NO_HEALTHCHECK: r->no_healthcheck = 1; break;
+	default: return -1;
+	}
+	return 0;
+}
+
 int ct_mount_main(int argc, char **argv);
 
 int ct_mount_main(int argc, char **argv)
 {
 	struct mount_req r = { 0 };
+	struct ct_mount_vols vols = { 0 };
 	struct ct_container c = { 0 };
 	struct ct_err e;
 	int umount = 0, diff = 0, remount = 0, genname = 0;
@@ -483,16 +570,26 @@ int ct_mount_main(int argc, char **argv)
 		case OPT_ENTRYPOINT: r.spec.entrypoint = optarg; break;
 		case OPT_HOSTNAME: r.spec.hostname = optarg; break;
 		case OPT_COPY: r.copy = 1; break;
-		case OPT_SECCOMP: r.seccomp = optarg; break;
+		case OPT_SECCOMP: r.run.seccomp = optarg; break;
+		case OPT_RESTART:
+			if (strpbrk(optarg, "\r\n") || !optarg[0])
+				ct_die_usage("invalid --restart \"%s\"", optarg);
+			r.restart = optarg;
+			break;
+		case OPT_INIT: r.init = 1; break;
+		case OPT_VOLUME: case OPT_MOUNT: ct_mount_volume_arg(&vols, opt == OPT_MOUNT, optarg); break;
 		case OPT_UMOUNT: umount = 1; break;
 		case OPT_RM: rm = 1; break;
 		case OPT_DIFF: diff = 1; break;
 		case OPT_REMOUNT: remount = 1; break;
 		case OPT_GENNAME: genname = 1; break;
 		case 'v': verbose++; break;
+		default:
+			if (run_option(&r.run, opt, optarg) < 0)
+				ct_die_usage("see ct-mount --help");
+			break;
 		case OPT_VERSION: printf("ct-mount %s\n", CT_VERSION); return 0;
 		case 'h': fputs(usage, stdout); return 0;
-		default: ct_die_usage("see ct-mount --help");
 		}
 	}
 	ct_set_verbose(verbose);
@@ -505,12 +602,13 @@ int ct_mount_main(int argc, char **argv)
 	root = state_root();
 	if (genname) {
 		char *name = ct_container_generate_name(root, &e);
-		if (!name)
-			ct_die_err(&e);
-		printf("%s\n", name);
-		free(name);
-		free(root);
-		return fflush(stdout) == 0 ? 0 : CT_EXIT_FAIL;
+		if (name) {
+			printf("%s\n", name);
+			free(name);
+			free(root);
+			return fflush(stdout) == 0 ? 0 : CT_EXIT_FAIL;
+		}
+		ct_die_err(&e);
 	}
 	if (umount || diff || remount) {
 		if (optind + 1 != nopts || r.spec.args)
@@ -532,7 +630,7 @@ int ct_mount_main(int argc, char **argv)
 		ct_die_usage("no layer directories given%s: ct-unpack prints them",
 			     r.image ? " (only an image)" : "");
 
-	if (make_container(root, &r, &c, &e) < 0)
+	if (make_container(root, &r, &c, &e) < 0 || ct_mount_volumes_apply(root, &vols, c.dir, &e) < 0)
 		ct_die_err(&e);
 	printf("%s\n", c.dir);
 	if (fflush(stdout) != 0)
@@ -544,6 +642,11 @@ int ct_mount_main(int argc, char **argv)
 	free(r.layers);
 	free(r.image);
 	free(r.spec.env);
+	free(r.run.cap_add.v);
+	free(r.run.cap_drop.v);
+	free(r.run.ulimits.v);
+	free(r.run.labels.v);
+	free(r.run.tmpfs.v);
 	free(root);
 	return 0;
 }

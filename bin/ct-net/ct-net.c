@@ -9,6 +9,7 @@
 #include "say.h"
 
 #include <getopt.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +19,19 @@ static const char usage_text[] =
 	"\n"
 	"Networks:\n"
 	"  create NAME [--subnet CIDR] [--gateway IP] [--internal]\n"
-	"  ls [-q]                     list networks\n"
-	"  inspect NAME...             Docker-shaped JSON, with live members\n"
+	"              [--label K=V] [-d bridge]\n"
+	"  ls [-q] [--no-trunc] [-f name=RE|id=|label=|dangling=|driver=|type=]\n"
+	"     [--format '{{.ID}} {{.Name}} ...']   list networks\n"
+	"  inspect [-f '{{.Path}}'] NAME...   Docker-shaped JSON, live members\n"
 	"  rm NAME...                  remove (refused while containers use it)\n"
-	"  prune                       reclaim what containers that are gone held\n"
+	"  prune [--removed]           reclaim what containers that are gone held\n"
+	"                              (--removed: only those whose bundle is gone)\n"
 	"\n"
 	"Containers:\n"
 	"  attach [OPTIONS] [BUNDLE]   network a bundle (arg or stdin); prints it\n"
 	"    --network MODE            bridge (default), none, host, container:ID,\n"
 	"                              or a network NAME\n"
-	"    --ip IP  --alias NAME  --hostname NAME  --add-host NAME:IP\n"
+	"    --ip IP  --alias NAME  --hostname NAME  --add-host NAME:IP  --dns IP\n"
 	"    -p [IP:][HOST:]CTR[/udp]  publish a port (ranges: 8000-8009:80-89)\n"
 	"    -P                        publish every EXPOSEd port, random host ports\n"
 	"  detach ID                   undo attach: links, addresses, rules, netns\n"
@@ -35,7 +39,8 @@ static const char usage_text[] =
 	"  disconnect NET ID           leave a network\n"
 	"  port ID                     list published ports (80/tcp -> 0.0.0.0:8080)\n"
 	"\n"
-	"ID is a container id, unique id prefix, name, or bundle path.\n"
+	"ID is a container id, unique id prefix, name, or bundle path;\n"
+	"NAME, NET: a network name, id or unique id prefix.\n"
 	"  -v, --verbose               tell each kernel-level step on stderr\n"
 	"  -h, --help     --version\n";
 
@@ -69,66 +74,275 @@ static int verbose_opt(int ch)
 	return 0;
 }
 
+static void push(char ***v, size_t *n, char *s)
+{
+	*v = ct_xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = s;
+}
+
 static int cmd_create(struct ctx *c, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "subnet", required_argument, NULL, 's' },
 		{ "gateway", required_argument, NULL, 'g' },
 		{ "internal", no_argument, NULL, 'i' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "driver", required_argument, NULL, 'd' },
+		{ "attachable", no_argument, NULL, 'a' },
+		{ "ipv6", no_argument, NULL, '6' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 } };
-	struct ct_net_create_opts o = { NULL, NULL, NULL, 0 };
+	struct ct_net_create_opts o;
 	struct ct_err e;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+v", lo, NULL)) != -1) {
+	memset(&o, 0, sizeof o);
+	while ((ch = getopt_long(argc, argv, "+vd:", lo, NULL)) != -1) {
 		if (verbose_opt(ch))
 			continue;
-		if (ch == 's')
-			o.subnet = optarg;
-		else if (ch == 'g')
-			o.gateway = optarg;
-		else if (ch == 'i')
-			o.internal = 1;
-		else
-			ct_die_usage("create: see ct-net --help");
+		switch (ch) {
+		case 's': o.subnet = optarg; break;
+		case 'g': o.gateway = optarg; break;
+		case 'i': o.internal = 1; break;
+		case 'l': push(&o.labels, &o.nlabels, optarg); break;
+		case 'a': break;	/* every ct network is attachable */
+		case 'd':
+			if (strcmp(optarg, "bridge"))
+				ct_die("create: driver '%s' not found: ct-net makes bridge "
+				       "networks only", optarg);
+			break;
+		case '6':
+			ct_die("create: --ipv6 is not supported by this ct-net (IPv4 only)");
+		default: ct_die_usage("create: see ct-net --help");
+		}
 	}
 	if (optind != argc - 1)
 		ct_die_usage("create needs exactly one NAME");
 	o.name = argv[optind];
 	if (ct_net_create(c->root, &c->cfg, &o, &e) < 0)
 		ct_die_err(&e);
+	free(o.labels);
 	printf("%s\n", o.name);
 	return 0;
 }
 
+/* --filter KEY=VALUE, as docker network ls: values of one key are OR'ed,
+ * different keys AND'ed */
+struct filter {
+	char **kv;
+	size_t n;
+};
+
+static int has_label(const struct ct_network *n, const char *want)
+{
+	size_t i, l = strlen(want);
+
+	for (i = 0; i < n->nlabels; i++) {
+		const char *lab = n->labels[i];
+
+		if (strchr(want, '=') ? !strcmp(lab, want)
+				      : !strncmp(lab, want, l) && lab[l] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+static int filter_one(const struct ct_network *n, const char *key, const char *val)
+{
+	int builtin = !strcmp(n->name, CT_NET_DEFAULT);
+
+	if (!strcmp(key, "name")) {
+		regex_t re;
+		int m;
+
+		if (regcomp(&re, val, REG_EXTENDED | REG_NOSUB) != 0)
+			ct_die_usage("ls: --filter name=%s: not a regular expression", val);
+		m = regexec(&re, n->name, 0, NULL, 0) == 0;
+		regfree(&re);
+		return m;
+	}
+	if (!strcmp(key, "id"))
+		return !strncmp(n->id, val, strlen(val));
+	if (!strcmp(key, "driver"))
+		return !strcmp(val, "bridge");
+	if (!strcmp(key, "label"))
+		return has_label(n, val);
+	if (!strcmp(key, "type"))
+		return !strcmp(val, builtin ? "builtin" : "custom");
+	/* dangling: a user network no container uses */
+	return !strcmp(val, "true") == (!builtin && n->nep == 0);
+}
+
+static int filter_match(const struct filter *f, const struct ct_network *n)
+{
+	static const char *const keys[] = { "name", "id", "driver", "label", "type",
+					    "dangling" };
+	size_t k, i;
+
+	for (k = 0; k < sizeof keys / sizeof *keys; k++) {
+		size_t kl = strlen(keys[k]);
+		int given = 0, hit = 0;
+
+		for (i = 0; i < f->n; i++) {
+			if (strncmp(f->kv[i], keys[k], kl) || f->kv[i][kl] != '=')
+				continue;
+			given = 1;
+			hit |= filter_one(n, keys[k], f->kv[i] + kl + 1);
+		}
+		if (given && !hit)
+			return 0;
+	}
+	return 1;
+}
+
+static void filter_check(const struct filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		const char *v = f->kv[i];
+		static const char ok[] = " name id driver label type dangling ";
+		size_t kl = strcspn(v, "=");
+		char key[32];
+
+		if (!v[kl] || kl == 0 || kl + 3 > sizeof key)
+			ct_die_usage("ls: bad filter '%s' (want KEY=VALUE)", v);
+		snprintf(key, sizeof key, " %.*s ", (int)kl, v);
+		if (!strstr(ok, key))
+			ct_die_usage("ls: invalid filter '%.*s' (name, id, driver, label, "
+				     "type, dangling)", (int)kl, v);
+		if (!strncmp(v, "dangling=", 9) && strcmp(v + 9, "true") &&
+		    strcmp(v + 9, "false"))
+			ct_die_usage("ls: dangling=%s: want true or false", v + 9);
+	}
+}
+
+/* one field of --format: {{.ID}} and friends */
+static void format_field(struct ct_buf *b, const char *field, const struct ct_network *n,
+			 int notrunc, int header)
+{
+	size_t i;
+
+	if (!strcmp(field, "ID"))
+		ct_buf_printf(b, "%.*s", header ? 20 : notrunc ? 64 : 12,
+			      header ? "NETWORK ID" : n->id);
+	else if (!strcmp(field, "Name"))
+		ct_buf_puts(b, header ? "NAME" : n->name);
+	else if (!strcmp(field, "Driver"))
+		ct_buf_puts(b, header ? "DRIVER" : "bridge");
+	else if (!strcmp(field, "Scope"))
+		ct_buf_puts(b, header ? "SCOPE" : "local");
+	else if (!strcmp(field, "IPv6"))
+		ct_buf_puts(b, header ? "IPV6" : "false");
+	else if (!strcmp(field, "Internal"))
+		ct_buf_puts(b, header ? "INTERNAL" : n->internal ? "true" : "false");
+	else if (!strcmp(field, "CreatedAt"))
+		ct_buf_puts(b, header ? "CREATED AT" : n->created);
+	else if (!strcmp(field, "Labels")) {
+		if (header)
+			ct_buf_puts(b, "LABELS");
+		for (i = 0; !header && i < n->nlabels; i++)
+			ct_buf_printf(b, "%s%s", i ? "," : "", n->labels[i]);
+	} else
+		ct_die_usage("ls: --format: unknown field '.%s' (ID Name Driver Scope "
+			     "IPv6 Internal Labels CreatedAt)", field);
+}
+
+static void format_line(const char *fmt, const struct ct_network *n, int notrunc, int header)
+{
+	struct ct_buf b = CT_BUF_INIT;
+	const char *p = fmt;
+
+	while (*p) {
+		if (p[0] == '{' && p[1] == '{') {
+			const char *end = strstr(p, "}}");
+			size_t span = end ? (size_t)(end - p) : 0;
+			const char *f = p + 2 + strspn(p + 2, " ");
+			char field[32];
+			size_t l;
+
+			if (!span)
+				ct_die_usage("ls: --format: '{{' without '}}'");
+			if (*f != '.')
+				ct_die_usage("ls: --format: want {{.Field}}");
+			l = strcspn(f + 1, " }");
+			if (l + 1 > sizeof field)
+				ct_die_usage("ls: --format: field name too long");
+			snprintf(field, sizeof field, "%.*s", (int)l, f + 1);
+			format_field(&b, field, n, notrunc, header);
+			p += span + 2;
+		} else if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
+			ct_buf_putc(&b, p[1] == 't' ? '\t' : '\n');
+			p += 2;
+		} else {
+			ct_buf_putc(&b, *p++);
+		}
+	}
+	printf("%s\n", b.data ? b.data : "");
+	ct_buf_free(&b);
+}
+
 static int cmd_ls(struct ctx *c, int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-trunc", no_argument, NULL, 'T' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 } };
+	struct filter f = { NULL, 0 };
 	struct ct_network *v;
+	const char *fmt = NULL;
 	size_t n, i;
 	struct ct_err e;
-	int quiet = argc > 1 && !strcmp(argv[1], "-q");
+	int quiet = 0, notrunc = 0, ch, table = 0;
 
-	if (argc > 1 + quiet)
-		ct_die_usage("ls takes only -q");
+	while ((ch = getopt_long(argc, argv, "+qf:", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'q': quiet = 1; break;
+		case 'T': notrunc = 1; break;
+		case 'f': push(&f.kv, &f.n, optarg); break;
+		case 'F': fmt = optarg; break;
+		default: ct_die_usage("ls: see ct-net --help");
+		}
+	}
+	if (optind != argc)
+		ct_die_usage("ls takes no arguments");
+	filter_check(&f);
+	if (fmt && !strcmp(fmt, "table"))
+		fmt = NULL;
+	else if (fmt && !strncmp(fmt, "table ", 6)) {
+		fmt += 6;
+		table = 1;
+	}
 	if (ct_net_load_all(c->root, &v, &n, &e) < 0)
 		ct_die_err(&e);
-	if (!quiet)
-		printf("%-14s %-20s %-8s %s\n", "NETWORK ID", "NAME", "DRIVER", "SCOPE");
+	if (fmt && table && !quiet)
+		format_line(fmt, NULL, notrunc, 1);
+	else if (!fmt && !quiet)
+		printf("%-*s   %-20s %-8s %s\n", notrunc ? 64 : 12, "NETWORK ID", "NAME",
+		       "DRIVER", "SCOPE");
 	for (i = 0; i < n; i++) {
+		if (!filter_match(&f, &v[i]))
+			continue;
 		if (quiet)
-			printf("%s\n", v[i].name);
+			printf("%.*s\n", notrunc ? 64 : 12, v[i].id);
+		else if (fmt)
+			format_line(fmt, &v[i], notrunc, 0);
 		else
-			printf("%-14.12s %-20s %-8s %s\n", v[i].id, v[i].name, "bridge", "local");
+			printf("%-*.*s   %-20s %-8s %s\n", notrunc ? 64 : 12, notrunc ? 64 : 12,
+			       v[i].id, v[i].name, "bridge", "local");
 	}
 	ct_net_free_all(v, n);
+	free(f.kv);
 	return 0;
 }
 
 static json_t *inspect_one(const struct ct_network *n)
 {
 	json_t *o = json_object(), *ipam = json_object(), *cfgs = json_array(),
-	       *cfg = json_object(), *ctrs = json_object(), *opts = json_object();
+	       *cfg = json_object(), *ctrs = json_object(), *opts = json_object(),
+	       *labels = json_object();
 	char sub[CT_CIDR_STR], gw[CT_IP_STR], ip[CT_IP_STR], mac[CT_MAC_STR];
 	size_t i;
 
@@ -173,33 +387,140 @@ static json_t *inspect_one(const struct ct_network *n)
 	json_object_set_new(o, "Containers", ctrs);
 	json_object_set_new(opts, "com.docker.network.bridge.name", json_string(n->bridge));
 	json_object_set_new(o, "Options", opts);
-	json_object_set_new(o, "Labels", json_object());
+	for (i = 0; i < n->nlabels; i++) {
+		const char *eq = strchr(n->labels[i], '=');
+		char *k;
+
+		if (!eq)
+			continue;
+		k = ct_xstrndup(n->labels[i], (size_t)(eq - n->labels[i]));
+		json_object_set_new(labels, k, json_string(eq + 1));
+		free(k);
+	}
+	json_object_set_new(o, "Labels", labels);
 	return o;
+}
+
+/* inspect --format: Docker's {{.Path.To.Field}} and {{json .Path}};
+ * strings print bare, other values (objects too) as compact JSON */
+static json_t *json_path(json_t *v, const char *path)
+{
+	char *s = ct_xstrdup(path), *tok, *save = NULL;
+
+	for (tok = strtok_r(s, ".", &save); tok && v; tok = strtok_r(NULL, ".", &save))
+		v = json_is_object(v) ? json_object_get(v, tok) : NULL;
+	free(s);
+	return v;
+}
+
+static void format_json(struct ct_buf *b, json_t *v, int as_json)
+{
+	char *t;
+
+	if (!v) {
+		ct_buf_puts(b, as_json ? "null" : "<no value>");
+		return;
+	}
+	if (!as_json && json_is_string(v)) {
+		ct_buf_puts(b, json_string_value(v));
+		return;
+	}
+	t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	ct_buf_puts(b, t ? t : "");
+	free(t);
+}
+
+static void format_object(const char *fmt, json_t *o)
+{
+	struct ct_buf b = CT_BUF_INIT;
+	const char *p = fmt;
+
+	while (*p) {
+		if (p[0] == '{' && p[1] == '{') {
+			const char *end = strstr(p, "}}");
+			size_t span = end ? (size_t)(end - p) : 0;
+			const char *next = p + span + 2;
+			char *act;
+			size_t l;
+			int as_json = 0;
+
+			if (!span)
+				ct_die_usage("inspect: --format: '{{' without '}}'");
+			act = ct_xstrndup(p + 2, span - 2);
+			p = act;
+			while (*p == ' ')
+				p++;
+			if (!strncmp(p, "json ", 5)) {
+				as_json = 1;
+				p += 5;
+				while (*p == ' ')
+					p++;
+			}
+			l = strcspn(p, " ");
+			if (*p != '.' || p[l + strspn(p + l, " ")])
+				ct_die_usage("inspect: --format: only {{.Path}} and {{json .Path}} "
+					     "here, not '{{%s}}'", act);
+			{
+				char *path = ct_xstrndup(p + 1, l - 1);
+
+				format_json(&b, *path ? json_path(o, path) : o, as_json);
+				free(path);
+			}
+			free(act);
+			p = next;
+		} else if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
+			ct_buf_putc(&b, p[1] == 't' ? '\t' : '\n');
+			p += 2;
+		} else {
+			ct_buf_putc(&b, *p++);
+		}
+	}
+	printf("%s\n", b.data ? b.data : "");
+	ct_buf_free(&b);
 }
 
 static int cmd_inspect(struct ctx *c, int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 } };
 	json_t *arr = json_array();
+	const char *fmt = NULL;
 	struct ct_err e;
 	char *text;
-	int i, rc = 0;
+	int i, rc = 0, ch;
+	size_t k;
 
-	if (argc < 2)
+	while ((ch = getopt_long(argc, argv, "+f:", lo, NULL)) != -1) {
+		if (ch == 'f')
+			fmt = optarg;
+		else
+			ct_die_usage("inspect: see ct-net --help");
+	}
+	if (optind >= argc)
 		ct_die_usage("inspect needs a NAME");
-	for (i = 1; i < argc; i++) {
+	for (i = optind; i < argc; i++) {
 		struct ct_network n;
+		char *name = ct_net_find(c->root, argv[i], &e);
 
-		if (ct_net_load(c->root, argv[i], &n, &e) < 0) {
+		if (!name || ct_net_load(c->root, name, &n, &e) < 0) {
 			ct_warn_err(&e);
+			free(name);
 			rc = 1;
 			continue;
 		}
+		free(name);
 		json_array_append_new(arr, inspect_one(&n));
 		ct_net_free(&n);
 	}
-	text = json_dumps(arr, JSON_INDENT(4));
-	printf("%s\n", text);
-	free(text);
+	if (fmt) {
+		for (k = 0; k < json_array_size(arr); k++)
+			format_object(fmt, json_array_get(arr, k));
+	} else {
+		text = json_dumps(arr, JSON_INDENT(4));
+		printf("%s\n", text);
+		free(text);
+	}
 	json_decref(arr);
 	return rc;
 }
@@ -212,20 +533,17 @@ static int cmd_rm(struct ctx *c, int argc, char **argv)
 	if (argc < 2)
 		ct_die_usage("rm needs a NAME");
 	for (i = 1; i < argc; i++) {
-		if (ct_net_rm(c->root, argv[i], &e) < 0) {
+		char *name = ct_net_find(c->root, argv[i], &e);
+
+		if (!name || ct_net_rm(c->root, name, &e) < 0) {
 			ct_warn_err(&e);
 			rc = 1;
 		} else {
 			printf("%s\n", argv[i]);
 		}
+		free(name);
 	}
 	return rc;
-}
-
-static void push(char ***v, size_t *n, char *s)
-{
-	*v = ct_xrealloc(*v, (*n + 1) * sizeof **v);
-	(*v)[(*n)++] = s;
 }
 
 /* the bundle from the argument, or the pipe: the first non-empty line */
@@ -258,6 +576,7 @@ static int cmd_attach(struct ctx *c, int argc, char **argv)
 		{ "add-host", required_argument, NULL, 'A' },
 		{ "publish", required_argument, NULL, 'p' },
 		{ "publish-all", no_argument, NULL, 'P' },
+		{ "dns", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 } };
 	struct ct_attach_opts o;
@@ -276,6 +595,7 @@ static int cmd_attach(struct ctx *c, int argc, char **argv)
 		case 'A': push(&o.add_hosts, &o.nadd_hosts, optarg); break;
 		case 'p': push(&o.ports, &o.nports, optarg); break;
 		case 'P': o.publish_all = 1; break;
+		case 'D': push(&o.dns, &o.ndns, optarg); break;
 		default: ct_die_usage("attach: see ct-net --help");
 		}
 	}
@@ -288,6 +608,7 @@ static int cmd_attach(struct ctx *c, int argc, char **argv)
 	free(o.aliases);
 	free(o.add_hosts);
 	free(o.ports);
+	free(o.dns);
 	return 0;
 }
 
@@ -298,7 +619,7 @@ static int cmd_connect(struct ctx *c, int argc, char **argv, int disconnect)
 		{ "alias", required_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 } };
-	char **aliases = NULL, *ip = NULL;
+	char **aliases = NULL, *ip = NULL, *net;
 	size_t naliases = 0;
 	struct ct_err e;
 	int ch, r;
@@ -315,12 +636,15 @@ static int cmd_connect(struct ctx *c, int argc, char **argv, int disconnect)
 	}
 	if (argc - optind != 2)
 		ct_die_usage("%s needs NETWORK and ID", argv[0]);
-	if (disconnect)
-		r = ct_net_disconnect(c->root, argv[optind], argv[optind + 1], &e);
+	net = ct_net_find(c->root, argv[optind], &e);
+	if (!net)
+		r = -1;
+	else if (disconnect)
+		r = ct_net_disconnect(c->root, net, argv[optind + 1], &e);
 	else
-		r = ct_net_connect(c->root, argv[optind], argv[optind + 1], ip, aliases,
-				   naliases, &e);
+		r = ct_net_connect(c->root, net, argv[optind + 1], ip, aliases, naliases, &e);
 	free(aliases);
+	free(net);
 	if (r < 0)
 		ct_die_err(&e);
 	return 0;
@@ -345,11 +669,11 @@ static int cmd_one_id(struct ctx *c, int argc, char **argv)
 static int cmd_prune(struct ctx *c, int argc, char **argv)
 {
 	struct ct_err e;
+	int removed = argc == 2 && !strcmp(argv[1], "--removed");
 
-	(void)argv;
-	if (argc != 1)
-		ct_die_usage("prune takes no arguments");
-	if (ct_net_prune(c->root, &e) < 0)
+	if (argc != 1 + removed)
+		ct_die_usage("prune takes only --removed");
+	if (ct_net_prune(c->root, removed, &e) < 0)
 		ct_die_err(&e);
 	return 0;
 }

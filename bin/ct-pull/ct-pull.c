@@ -43,6 +43,7 @@ static const char usage[] =
 "\n"
 "Registries are reached over HTTPS; plain HTTP only for localhost,\n"
 "127.0.0.0/8 and those marked insecure in ct.conf (see ct-pull(1)).\n"
+"Proxies: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (localhost always direct).\n"
 "Exit status: 0 pulled, 1 failed, 2 usage.\n";
 
 static int read_password(int from_stdin, char **out)

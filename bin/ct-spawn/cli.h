@@ -15,6 +15,8 @@ struct g_opts {
 
 /* Report e on stderr and, with --log, in the log file; exit 1. */
 noreturn void cli_fail(const struct g_opts *g, const struct ct_err *e);
+/* The same, exiting with code (127/126 for a command that cannot run). */
+noreturn void cli_fail_code(const struct g_opts *g, const struct ct_err *e, int code);
 void cli_log(const struct g_opts *g, const char *level, const char *msg);
 
 int verb_run(const struct g_opts *g, int argc, char **argv, int create);
@@ -28,6 +30,11 @@ int verb_ps(const struct g_opts *g, int argc, char **argv);
 int verb_pause(const struct g_opts *g, int argc, char **argv, int pause);
 int verb_exec(const struct g_opts *g, int argc, char **argv);
 int verb_features(const struct g_opts *g, int argc, char **argv);
+int verb_attach(const struct g_opts *g, int argc, char **argv);
+/* attach.c: connect to ROOT/ID/attach.sock; relay this terminal or stdio
+ * until the container ends (its status) or ctrl-p ctrl-q (0) */
+int attach_connect(const struct g_opts *g, const char *id, struct ct_err *e);
+int attach_relay(const char *id, int sock, int use_stdin);
 int verb_init(int argc, char **argv);
 int ct_spawn_main(int argc, char **argv);
 

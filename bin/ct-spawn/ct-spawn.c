@@ -11,6 +11,7 @@
 #include "spawn.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: ct-spawn [GLOBAL] run [-d] [-t] [--rm] [--bundle DIR] [ID|BUNDLE]\n"
+	fputs("usage: ct-spawn [GLOBAL] run [-d] [-t] [-i] [--rm] [--bundle DIR] [ID|BUNDLE]\n"
 	      "       ct-spawn [GLOBAL] VERB [OPTIONS] ID ...\n"
 	      "Run an OCI bundle (config.json + rootfs/) as a container. With no\n"
 	      "ID or BUNDLE, run reads the bundle dir from stdin (ct pipelines).\n"
@@ -36,6 +37,8 @@ static void usage(FILE *f)
 	      "  list      [--format json] [-q]      ps [--format json] ID\n"
 	      "  exec      [--process FILE] [-t] [-d] ID [CMD...]\n"
 	      "  pause, resume   freeze/thaw the cgroup\n"
+	      "  attach    [--no-stdin] ID: the terminal/stdio of a run -d container\n"
+	      "            (ctrl-p ctrl-q detaches; exits with its status)\n"
 	      "  features  what this runtime supports, as JSON\n"
 	      "  init      tiny init for PID 1: reaps zombies, forwards signals\n"
 	      "\n"
@@ -48,6 +51,8 @@ static void usage(FILE *f)
 	      "  --preserve-fds N,\n"
 	      "  -d detach under a supervisor: output to the log, state.ini,\n"
 	      "     --restart no|always|unless-stopped|on-failure[:N], --rm,\n"
+	      "     -i (stdin for attach), --attach (attach from the start),\n"
+	      "     --on-exit CMD (sh -c CMD when it is over, $CT_EXIT_CODE set),\n"
 	      "     --log-file F (with --console-socket S: runc-style, no supervisor).\n"
 	      "See ct-spawn(1).\n", f);
 }
@@ -80,6 +85,15 @@ noreturn void cli_fail(const struct g_opts *g, const struct ct_err *e)
 {
 	cli_log(g, "error", e->msg);
 	ct_die_err(e);
+}
+
+noreturn void cli_fail_code(const struct g_opts *g, const struct ct_err *e, int code)
+{
+	if (code <= 1 || code > 255)
+		cli_fail(g, e);
+	cli_log(g, "error", e->msg);
+	ct_warn_err(e);
+	exit(code);
 }
 
 int ct_spawn_main(int argc, char **argv)
@@ -135,6 +149,14 @@ int ct_spawn_main(int argc, char **argv)
 		}
 	}
 	ct_set_verbose(verbose);
+	if (g.root[0] != '/') {
+		/* the supervisor works from "/"; keep the state where it was asked */
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof cwd))
+			ct_die("getcwd:");
+		g.root = ct_xasprintf("%s/%s", cwd, g.root);
+	}
 	if (i >= argc) {
 		usage(stderr);
 		return CT_EXIT_USAGE;
@@ -176,6 +198,8 @@ int ct_spawn_main(int argc, char **argv)
 		return verb_pause(&g, argc, argv, 0);
 	if (strcmp(verb, "exec") == 0)
 		return verb_exec(&g, argc, argv);
+	if (strcmp(verb, "attach") == 0)
+		return verb_attach(&g, argc, argv);
 	if (strcmp(verb, "features") == 0)
 		return verb_features(&g, argc, argv);
 	ct_die_usage("unknown verb '%s' (checkpoint, restore, update, events are not supported; see ct-spawn --help)", verb);

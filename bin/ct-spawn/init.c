@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -37,8 +38,20 @@ int verb_init(int argc, char **argv)
 		setpgid(0, 0);
 		if (isatty(0))
 			tcsetpgrp(0, getpid());
-		execvp(argv[1], argv + 1);
-		ct_die("exec %s:", argv[1]);
+		{
+			char path[4096], msg[1024];
+			int code = ct_lookpath(argv[1], getenv("PATH"), path, sizeof path,
+					       msg, sizeof msg);
+
+			if (code) {
+				fprintf(stderr, "%s: %s\n", ct_prog(), msg);
+				_exit(code);
+			}
+			execv(path, argv + 1);
+			code = ct_exec_errno_status(errno);
+			fprintf(stderr, "%s: exec: \"%s\": %s\n", ct_prog(), argv[1], strerror(errno));
+			_exit(code);
+		}
 	}
 	for (;;) {
 		siginfo_t si;

@@ -32,7 +32,8 @@ struct run_opts {
 	const char *console_socket;
 	const char *restart;
 	const char *log_file;
-	int detach, tty, rm, preserve_fds, keep, init;
+	const char *on_exit;
+	int detach, tty, rm, preserve_fds, keep, init, interactive, attach;
 };
 
 /* The bundle: --bundle, else a path argument, else $CT_ROOT/containers/ID,
@@ -190,6 +191,9 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		{ "console-socket", required_argument, NULL, 'c' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "tty", no_argument, NULL, 't' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "attach", no_argument, NULL, 'a' },
+		{ "on-exit", required_argument, NULL, 'O' },
 		{ "rm", no_argument, NULL, 'r' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "preserve-fds", required_argument, NULL, 'P' },
@@ -209,16 +213,19 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	struct ct_rtstate st = { 0 };
 	struct ct_err e = { 0 };
 	char *bundle = NULL, *id = NULL, *dir, *cgpath, *fifo = NULL;
-	int c, status, code;
+	int c, status, code, fail_code = CT_EXIT_FAIL, oom = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+b:dtvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+b:aditvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'b': o.bundle = optarg; break;
 		case 'p': o.pid_file = optarg; break;
 		case 'c': o.console_socket = optarg; break;
 		case 'd': o.detach = 1; break;
 		case 't': o.tty = 1; break;
+		case 'i': o.interactive = 1; break;
+		case 'a': o.attach = 1; break;
+		case 'O': o.on_exit = optarg; break;
 		case 'r': o.rm = 1; break;
 		case 'k': o.keep = 1; break;
 		case 'v': ct_set_verbose(ct_verbose() + 1); break;
@@ -237,8 +244,8 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	}
 	if (argc - optind > 1)
 		ct_die_usage("%s takes one ID or BUNDLE", argv[0]);
-	if ((o.restart || o.log_file) && !o.detach)
-		ct_die_usage("--restart and --log-file go with -d (a supervised container)");
+	if ((o.restart || o.log_file || o.attach || o.on_exit) && !o.detach)
+		ct_die_usage("--restart, --log-file, --attach and --on-exit go with -d (a supervised container)");
 	if (resolve(&o, optind < argc ? argv[optind] : NULL, &bundle, &id, &e) < 0 ||
 	    ct_rt_valid_id(id, &e) < 0)
 		cli_fail(g, &e);
@@ -268,11 +275,14 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		char *log = o.log_file ? ct_xstrdup(o.log_file) :
 			    ct_xasprintf("%s/log", is_ct_bundle(bundle) ? bundle : dir);
 
-		if (s.proc.terminal) {
-			ct_err(&e, 0, "-t with -d needs --console-socket (the supervisor logs output, it has no terminal)");
-			goto fail;
-		}
 		j.g = g;
+		j.lsock = -1;
+		j.interactive = o.interactive;
+		j.attach = o.attach;
+		j.on_exit = o.on_exit;
+		j.attach_fd = -1;
+		if (sup_parse_health(&s, &j.hc, &e) < 0)
+			goto fail;
 		j.id = id;
 		j.bundle = bundle;
 		j.created = ct_rt_now();
@@ -283,11 +293,17 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		j.state_ini_dir = is_ct_bundle(bundle) ? bundle : dir;
 		j.rm = o.rm;
 		j.init = o.init;
-		if (sup_parse_restart(o.restart, &j.policy, &e) < 0 || sup_start(&j, &e) < 0)
+		if (sup_parse_restart(o.restart, &j.policy, &e) < 0)
 			goto fail;
+		if (sup_start(&j, &e) < 0) {
+			fail_code = j.exit_code;
+			goto fail;
+		}
 		ct_say("supervised: pid %d, log %s", (int)j.pid, log);
 		if (write_pid_file(o.pid_file, j.pid, &e) < 0)
 			cli_fail(g, &e);
+		if (j.attach_fd >= 0)
+			return attach_relay(id, j.attach_fd, 1);
 		return 0;
 	}
 	if (create || o.detach) {
@@ -311,8 +327,10 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		ct_err(&e, 0, "a terminal for a detached or created container needs --console-socket");
 		goto fail;
 	}
-	if (ct_spawn_start(&sp, &e) < 0)
+	if (ct_spawn_start(&sp, &e) < 0) {
+		fail_code = sp.exit_code;
 		goto fail;
+	}
 	st.id = id;
 	st.bundle = bundle;
 	st.rootfs = s.rootfs;
@@ -325,7 +343,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		goto fail_kill;
 	if (is_ct_bundle(bundle))
 		ct_rt_write_ini(bundle, fifo && create ? "created" : "running", sp.pid, 0,
-				st.created, NULL, NULL);
+				st.created, NULL, 0, NULL);
 	if (create)
 		return 0;
 	if (fifo) {
@@ -340,6 +358,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		status = wait_forwarding(sp.pid);
 	code = ct_exit_status(status);
 	if (ct_cgroup_oom_kills(&cg) > 0) {
+		oom = 1;
 		ct_warn("container %s was killed by the kernel: out of memory (limit %lld bytes)",
 			id, (long long)s.res.mem_limit);
 		code = 137;
@@ -348,7 +367,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	if (is_ct_bundle(bundle)) {
 		char *fin = ct_rt_now();
 
-		ct_rt_write_ini(bundle, "stopped", 0, code, st.created, fin, NULL);
+		ct_rt_write_ini(bundle, "stopped", 0, code, st.created, fin, oom, NULL);
 		free(fin);
 	}
 	cleanup(g, id, &cg);
@@ -358,7 +377,7 @@ fail_kill:
 	waitpid(sp.pid, &status, 0);
 fail:
 	cleanup(g, id, &cg);
-	cli_fail(g, &e);
+	cli_fail_code(g, &e, fail_code);
 }
 
 int verb_start(const struct g_opts *g, int argc, char **argv)
@@ -385,7 +404,7 @@ int verb_start(const struct g_opts *g, int argc, char **argv)
 		cli_fail(g, &e);
 	ct_say("started %s (pid %d)", st.id, (int)st.pid);
 	if (is_ct_bundle(st.bundle))
-		ct_rt_write_ini(st.bundle, "running", st.pid, 0, st.created, NULL, NULL);
+		ct_rt_write_ini(st.bundle, "running", st.pid, 0, st.created, NULL, 0, NULL);
 	free(fifo);
 	ct_rt_free(&st);
 	return 0;

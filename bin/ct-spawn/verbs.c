@@ -93,14 +93,19 @@ int verb_stop(const struct g_opts *g, int argc, char **argv)
 		{ "time", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 } };
 	struct ct_rtstate st;
 	struct ct_err e = { 0 };
-	int c, secs = 10, sig = SIGTERM;
+	int c, secs = -1, sig = SIGTERM;
 	const char *ss;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+t:", lo, NULL)) != -1)
-		if (c == 't')
-			secs = (int)strtol_(optarg);
-		else
+		if (c == 't') {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (!*optarg || *end || v < 0 || v > 86400 * 365)
+				ct_die_usage("stop -t wants a number of seconds, not '%s'", optarg);
+			secs = (int)v;
+		} else
 			return CT_EXIT_USAGE;
 	if (argc - optind != 1)
 		ct_die_usage("usage: ct-spawn stop [-t SECONDS] ID");
@@ -112,6 +117,15 @@ int verb_stop(const struct g_opts *g, int argc, char **argv)
 				"org.opencontainers.image.stopSignal")) : NULL;
 	if (ss && *ss && parse_signal(ss) > 0)
 		sig = parse_signal(ss);
+	if (secs < 0) {
+		/* the container's own default (ct run --stop-timeout), else 10 s */
+		const char *t = st.annotations ? json_string_value(json_object_get(st.annotations,
+				"org.ct.stop_timeout")) : NULL;
+		char *end = NULL;
+		long v = t ? strtol(t, &end, 10) : -1;
+
+		secs = t && *t && !*end && v >= 0 && v < 86400 * 365 ? (int)v : 10;
+	}
 	ct_say("kill -%d %d, then SIGKILL after %d s", sig, (int)st.pid, secs);
 	if (kill(st.pid, sig) < 0 && errno != ESRCH) {
 		ct_err(&e, errno, "kill %d", (int)st.pid);
@@ -232,8 +246,15 @@ int verb_delete(const struct g_opts *g, int argc, char **argv)
 	{
 		char *ini = ct_xasprintf("%s/ct.ini", st.bundle);
 
-		if (ct_exists(ini))
-			ct_rt_write_ini(st.bundle, "stopped", 0, 0, st.created, NULL, NULL);
+		char *sini = ct_xasprintf("%s/state.ini", st.bundle);
+		struct ct_buf sb = CT_BUF_INIT;
+
+		/* keep the exit code and times of a container that ended */
+		if (ct_exists(ini) && (ct_read_file(sini, &sb, 65536, NULL) < 0 ||
+				       !strstr(sb.data ? sb.data : "", "status = stopped\n")))
+			ct_rt_write_ini(st.bundle, "stopped", 0, 0, st.created, NULL, 0, NULL);
+		ct_buf_free(&sb);
+		free(sini);
 		free(ini);
 	}
 	free(dir);
@@ -465,7 +486,7 @@ int verb_exec(const struct g_opts *g, int argc, char **argv)
 	if (st.cgroup && *st.cgroup && ct_cgroup_init(&cg, st.cgroup, &e) == 0)
 		sp.cg = &cg;
 	if (ct_spawn_start(&sp, &e) < 0)
-		cli_fail(g, &e);
+		cli_fail_code(g, &e, sp.exit_code);
 	if (pid_file) {
 		char v[24];
 

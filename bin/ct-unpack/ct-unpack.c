@@ -171,6 +171,7 @@ static int do_flatten(const struct ct_store *s, const struct ct_image *img,
 	struct ct_err e, e2;
 	int created = 0, fd, r;
 
+	ct_say("mkdir %s", o->flatten);
 	if (mkdir(o->flatten, 0755) == 0) {
 		created = 1;
 		if (chmod(o->flatten, 0755) < 0)   /* not the umask's choice */
@@ -195,6 +196,8 @@ static int do_flatten(const struct ct_store *s, const struct ct_image *img,
 	r = flatten_into(s, img, fd, o, &e);
 	close(fd);
 	if (r < 0) {
+		if (created)
+			ct_say("removing %s", o->flatten);
 		if (created && ct_rm_rf(o->flatten, &e2) < 0)
 			ct_warn_err(&e2);
 		ct_die_err(&e);
@@ -206,7 +209,7 @@ static int do_tar(const struct ct_store *s, const struct ct_image *img,
 		  const struct opts *o)
 {
 	struct ct_err e, e2;
-	char *tmpl = ct_xasprintf("%s/layers/.flatten-XXXXXX", s->root);
+	char *tmpl = NULL;
 	char *layers = ct_xasprintf("%s/layers", s->root);
 	int fd, r;
 
@@ -214,21 +217,17 @@ static int do_tar(const struct ct_store *s, const struct ct_image *img,
 		ct_die_usage("--tar writes a tar stream: redirect stdout to a file or pipe");
 	if (ct_mkdir_p(layers, 0700, &e) < 0)
 		ct_die_err(&e);
-	if (!mkdtemp(tmpl))
-		ct_die("mkdtemp %s:", tmpl);
-	if (chmod(tmpl, 0755) < 0)
-		ct_die("chmod %s:", tmpl);
-	fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = ct_flatten_scratch(layers, &tmpl, &e);
 	if (fd < 0)
-		ct_die("open %s:", tmpl);
+		ct_die_err(&e);
 	r = flatten_into(s, img, fd, o, &e);
 	if (r == 0) {
 		ct_say("write the tree of %s as a tar on stdout", tmpl);
 		r = ct_flatten_write_tar(fd, 1, &e);
 	}
-	close(fd);
-	if (ct_rm_rf(tmpl, &e2) < 0)
+	if (ct_rm_rf(tmpl, &e2) < 0)   /* still locked: no sweeper races us */
 		ct_warn_err(&e2);
+	close(fd);
 	free(tmpl);
 	free(layers);
 	if (r < 0)
@@ -250,6 +249,7 @@ int ct_unpack_main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static char errbuf[4096];
 	struct opts o;
 	struct ct_store s;
 	struct ct_image img;
@@ -259,6 +259,8 @@ int ct_unpack_main(int argc, char **argv)
 	int c, verbose = 0, failed;
 	long n;
 
+	/* whole lines to stderr, so parallel unpackers' -v lines do not mix */
+	setvbuf(stderr, errbuf, _IOLBF, sizeof errbuf);
 	memset(&o, 0, sizeof o);
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	o.jobs = n > 0 ? (int)n : 1;

@@ -87,6 +87,33 @@ static void test_create_lookup(void)
 	is_str(got.created, c1.created, "created read back");
 	ct_container_free(&got);
 
+	/* command and labels; keys and sections of other tools survive a save */
+	{
+		char *path = NULL, big[400];
+		FILE *f;
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		c1.command = strdup(big);
+		c1.labels = strdup("a=b,c=d");
+		ok(ct_container_save(&c1, &e) == 0, "save with a long command");
+		if (asprintf(&path, "%s/ct.ini", c1.dir) > 0 && (f = fopen(path, "a"))) {
+			fputs("restart = always\n[volumes]\nanon = abc\n", f);
+			fclose(f);
+		}
+		ok(ct_container_load(c1.dir, &got, &e) == 0, "load it: %s", e.msg);
+		ok(strlen(got.command) < 200 && !strncmp(got.command, "xxx", 3) &&
+		   !strcmp(got.command + strlen(got.command) - 3, "..."),
+		   "the command is cut to an ini line");
+		is_str(got.labels, "a=b,c=d", "labels read back");
+		ok(ct_container_save(&got, &e) == 0, "save again");
+		ct_container_free(&got);
+		ok(ct_container_load(c1.dir, &got, &e) == 0, "load again");
+		is_str(got.extra, "restart = always\n", "an unknown key survives");
+		is_str(got.other, "[volumes]\nanon = abc\n", "an unknown section survives");
+		ct_container_free(&got);
+		free(path);
+	}
+
 	ok(ct_container_lookup(root, c2.id, &got, &e) == 0 && !strcmp(got.name, "db"),
 	   "lookup by full id");
 	ct_container_free(&got);

@@ -316,8 +316,180 @@ static void test_seccomp(void)
 	ct_rm_rf(dir, &e);
 }
 
+static void test_parsers(void)
+{
+	int64_t v;
+
+	ok(ct_spec_parse_bytes("512m", &v) == 0 && v == 512LL << 20, "512m");
+	ok(ct_spec_parse_bytes("1g", &v) == 0 && v == 1LL << 30, "1g");
+	ok(ct_spec_parse_bytes("1.5G", &v) == 0 && v == 3LL << 29, "1.5G");
+	ok(ct_spec_parse_bytes("65536k", &v) == 0 && v == 64LL << 20, "65536k");
+	ok(ct_spec_parse_bytes("100MB", &v) == 0 && v == 100LL << 20, "100MB");
+	ok(ct_spec_parse_bytes("2KiB", &v) == 0 && v == 2048, "2KiB");
+	ok(ct_spec_parse_bytes("4096", &v) == 0 && v == 4096, "bare bytes");
+	ok(ct_spec_parse_bytes("4096b", &v) == 0 && v == 4096, "4096b");
+	ok(ct_spec_parse_bytes("", &v) < 0, "empty refused");
+	ok(ct_spec_parse_bytes("lots", &v) < 0, "words refused");
+	ok(ct_spec_parse_bytes("-1", &v) < 0, "negative refused");
+	ok(ct_spec_parse_bytes("1x", &v) < 0, "unknown unit refused");
+	ok(ct_spec_parse_bytes("99999999999g", &v) < 0, "overflow refused");
+
+	ok(ct_spec_parse_duration("30s", &v) == 0 && v == 30000000000LL, "30s");
+	ok(ct_spec_parse_duration("1m30s", &v) == 0 && v == 90000000000LL, "1m30s");
+	ok(ct_spec_parse_duration("500ms", &v) == 0 && v == 500000000, "500ms");
+	ok(ct_spec_parse_duration("1.5h", &v) == 0 && v == 5400000000000LL, "1.5h");
+	ok(ct_spec_parse_duration("10us", &v) == 0 && v == 10000, "10us");
+	ok(ct_spec_parse_duration("0", &v) == 0 && v == 0, "0");
+	ok(ct_spec_parse_duration("30", &v) < 0, "no unit refused");
+	ok(ct_spec_parse_duration("-1s", &v) < 0, "negative refused");
+	ok(ct_spec_parse_duration("1x", &v) < 0, "unknown unit refused");
+	ok(ct_spec_parse_duration("", &v) < 0, "empty refused");
+}
+
+static uint64_t capmask(const json_t *spec, const char *set)
+{
+	json_t *a = json_object_get(ct_json_path(spec, "process.capabilities"), set), *c;
+	uint64_t m = 0;
+	size_t i;
+
+	json_array_foreach(a, i, c) {
+		if (!strcmp(json_string_value(c), "CAP_CHOWN")) m |= 1;
+		else if (!strcmp(json_string_value(c), "CAP_NET_ADMIN")) m |= 2;
+		else if (!strcmp(json_string_value(c), "CAP_KILL")) m |= 4;
+		else m |= 8;
+	}
+	return m;
+}
+
+static json_t *run_spec(struct ct_spec_run *r, struct ct_err *e)
+{
+	json_t *s = ct_spec_default();
+	struct ct_spec_opts o = { 0 };
+	char *args[] = { (char *)"sh" };
+
+	o.args = args;
+	o.nargs = 1;
+	if (ct_spec_build(s, NULL, &o, e) < 0 || ct_spec_apply_run(s, NULL, r, e) < 0) {
+		json_decref(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void test_run_flags(void)
+{
+	struct ct_spec_run r;
+	struct ct_err e;
+	json_t *s;
+	char *l;
+
+	memset(&r, 0, sizeof(r));
+	ct_spec_list_add(&r.cap_drop, (char *)"all");
+	ct_spec_list_add(&r.cap_add, (char *)"net_admin");
+	ct_spec_list_add(&r.cap_add, (char *)"CAP_KILL");
+	s = run_spec(&r, &e);
+	ok(s && capmask(s, "effective") == 6 && capmask(s, "bounding") == 6,
+	   "--cap-drop ALL --cap-add net_admin --cap-add CAP_KILL");
+	json_decref(s);
+	free(r.cap_add.v);
+	free(r.cap_drop.v);
+
+	memset(&r, 0, sizeof(r));
+	ct_spec_list_add(&r.cap_drop, (char *)"Chown");
+	s = run_spec(&r, &e);
+	ok(s && !(capmask(s, "permitted") & 1) && (capmask(s, "permitted") & 4),
+	   "--cap-drop Chown keeps the rest of the default set");
+	json_decref(s);
+	free(r.cap_drop.v);
+
+	memset(&r, 0, sizeof(r));
+	ct_spec_list_add(&r.cap_add, (char *)"CAP_NOPE");
+	ok(!run_spec(&r, &e) && strstr(e.msg, "--cap-add: unknown capability"), "unknown cap: %s",
+	   e.msg);
+	free(r.cap_add.v);
+
+	memset(&r, 0, sizeof(r));
+	r.read_only = 1;
+	ok(ct_spec_security_opt(&r, "no-new-privileges", &e) == 0 && r.no_new_privs,
+	   "no-new-privileges");
+	ok(ct_spec_security_opt(&r, "seccomp=unconfined", &e) == 0 &&
+	   !strcmp(r.seccomp, "unconfined"), "seccomp=unconfined");
+	ok(ct_spec_security_opt(&r, "apparmor=foo", &e) < 0 && strstr(e.msg, "apparmor=foo"),
+	   "unknown security-opt refused");
+	ct_spec_list_add(&r.tmpfs, (char *)"/run:size=1m,exec");
+	ct_spec_list_add(&r.labels, (char *)"b=2");
+	ct_spec_list_add(&r.labels, (char *)"a=1");
+	ct_spec_list_add(&r.ulimits, (char *)"nofile=100:200");
+	r.stop_signal = "SIGUSR1";
+	r.stop_timeout = "5";
+	r.health_cmd = "true";
+	r.health_interval = "5s";
+	s = run_spec(&r, &e);
+	ok(s != NULL, "all of them apply");
+	ok(json_is_true(ct_json_path(s, "root.readonly")), "root.readonly");
+	ok(json_is_true(ct_json_path(s, "process.noNewPrivileges")), "noNewPrivileges");
+	l = json_dumps(json_array_get(json_object_get(s, "mounts"),
+				      json_array_size(json_object_get(s, "mounts")) - 1), JSON_COMPACT);
+	is_str(l, "{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+	       "\"options\":[\"nodev\",\"nosuid\",\"size=1m\",\"exec\"]}", "tmpfs mount");
+	free(l);
+	is_str(ct_json_str(json_object_get(s, "annotations"), "org.ct.health.test"),
+	       "[\"CMD-SHELL\",\"true\"]", "health test");
+	is_str(ct_json_str(json_object_get(s, "annotations"), "org.ct.health.interval"),
+	       "5000000000", "health interval");
+	is_str(ct_json_str(json_object_get(s, "annotations"), "org.ct.stop_timeout"), "5",
+	       "stop timeout");
+	l = ct_spec_labels_line(s, NULL, &r);
+	is_str(l, "a=1,b=2", "labels line, sorted");
+	free(l);
+	l = ct_spec_command_line(s);
+	is_str(l, "sh", "command line");
+	free(l);
+	json_decref(s);
+	free(r.tmpfs.v);
+	free(r.labels.v);
+	free(r.ulimits.v);
+}
+
+static void test_image_health(void)
+{
+	json_t *img = json_pack("{s:{s:[s], s:{s:[s,s], s:I, s:I}}}", "config", "Cmd", "sh",
+				"Healthcheck", "Test", "CMD", "true", "Interval", (json_int_t)2000000000,
+				"Retries", (json_int_t)7);
+	json_t *s = ct_spec_default();
+	struct ct_spec_opts o = { 0 };
+	struct ct_spec_run r;
+	struct ct_err e;
+
+	memset(&r, 0, sizeof(r));
+	r.health_timeout = "3s";
+	ok(ct_spec_build(s, img, &o, &e) == 0 && ct_spec_apply_run(s, img, &r, &e) == 0,
+	   "image with a Healthcheck");
+	is_str(ct_json_str(json_object_get(s, "annotations"), "org.ct.health.test"),
+	       "[\"CMD\",\"true\"]", "the image's test");
+	is_str(ct_json_str(json_object_get(s, "annotations"), "org.ct.health.interval"),
+	       "2000000000", "the image's interval");
+	is_str(ct_json_str(json_object_get(s, "annotations"), "org.ct.health.timeout"),
+	       "3000000000", "the flag's timeout");
+	is_str(ct_json_str(json_object_get(s, "annotations"), "org.ct.health.retries"), "7",
+	       "the image's retries");
+	json_decref(s);
+	s = ct_spec_default();
+	r.health_timeout = NULL;
+	r.no_healthcheck = 1;
+	ok(ct_spec_build(s, img, &o, &e) == 0 && ct_spec_apply_run(s, img, &r, &e) == 0,
+	   "--no-healthcheck");
+	is_str(ct_json_str(json_object_get(s, "annotations"), "org.ct.health.test"), "[\"NONE\"]",
+	       "--no-healthcheck wins over the image");
+	json_decref(s);
+	json_decref(img);
+}
+
 int main(void)
 {
+	test_parsers();
+	test_run_flags();
+	test_image_health();
 	test_seccomp();
 	test_defaults();
 	test_merge();

@@ -479,10 +479,11 @@ ct_stop() { stop_kill stop "$@"; }
 ct_kill() { stop_kill kill "$@"; }
 
 ct_rm() {
-	force=
+	force= vols=
 	while [ $# -gt 0 ]; do case $1 in
 		-f|--force) force=1; shift ;;
-		-v|--volumes) shift ;;
+		-v|--volumes) vols=1; shift ;;
+		-fv|-vf) force=1; vols=1; shift ;;
 		-*) usage_die "unknown flag: $1" ;;
 		*) break ;; esac; done
 	[ $# -ge 1 ] || usage_die "\"ct rm\" requires at least 1 argument"
@@ -494,7 +495,8 @@ ct_rm() {
 			[ -n "$force" ] || { err "Error response: cannot remove container \"$c\": container is $st: stop the container before removing or force remove"; rc=1; continue; }
 			tool spawn kill "$id" KILL >/dev/null 2>&1
 		fi
-		rm_container "$id" >/dev/null && echo "$c" || rc=1
+		if [ -n "$vols" ]; then volume_rm_container "$id" >/dev/null && echo "$c" || rc=1
+		else rm_container "$id" >/dev/null && echo "$c" || rc=1; fi
 	done
 	return $rc
 }

@@ -18,7 +18,16 @@ usage: ct run [OPTIONS] IMAGE [COMMAND] [ARG...]
       --network NET       bridge (default), none, host, NAME, container:ID
       --network-alias A   --ip IP   --add-host H:IP   --dns IP
       --platform P        --pull always|missing|never
-  -v, --verbose-ct        narrate each tool's kernel-level steps
+      --read-only  --privileged  --init  --restart POLICY  --tmpfs PATH[:OPTS]
+  -m, --memory SIZE  --memory-swap SIZE  --cpus N  --cpu-shares N
+      --cpuset-cpus LIST  --pids-limit N  --ulimit NAME=SOFT[:HARD]
+      --cap-add CAP  --cap-drop CAP  --security-opt OPT
+  -l, --label K=V  --label-file F  --stop-signal SIG  --stop-timeout SECS
+      --health-cmd CMD  --health-interval|-timeout|-start-period D
+      --health-retries N  --no-healthcheck
+  -v, --volume [SRC:]DST[:ro]   a volume (NAME:, none: anonymous) or bind
+      --mount type=bind|volume|tmpfs,source=S,target=T[,readonly]
+      --verbose-ct        narrate each tool's kernel-level steps
 
 See ct(1) for every option.
 EOF
@@ -29,7 +38,7 @@ run_cmd() {
 	create_only=$1
 	shift
 	detach= interactive= tty= rm= name= hostname= workdir= user= entrypoint=
-	entry_set= network= platform= pull=missing verbose=
+	entry_set= network= platform= pull=missing verbose= init= restart=
 	mount_args= net_args= publish_all=	# quoted words (q) for eval
 	while [ $# -gt 0 ]; do
 		a=$1
@@ -87,7 +96,29 @@ run_cmd() {
 		--platform) need "$@"; platform=$2; shift ;;
 		--pull) need "$@"; pull=$2; shift
 			case $pull in always|missing|never) ;; *) usage_die "invalid --pull \"$pull\": always, missing or never" ;; esac ;;
-		-v|--verbose-ct) verbose=-v ;;
+		# docker run's runtime flags: ct-mount writes them into config.json
+		--read-only|--privileged|--no-healthcheck) mount_args="$mount_args $a" ;;
+		-m|--memory|--memory-swap|--cpus|-c|--cpu-shares|--cpuset-cpus|--pids-limit|\
+		--cap-add|--cap-drop|--security-opt|--ulimit|-l|--label|--tmpfs|\
+		--stop-signal|--stop-timeout|--health-cmd|--health-interval|\
+		--health-timeout|--health-retries|--health-start-period)
+			need "$@"
+			case $a in -m) a=--memory ;; -c) a=--cpu-shares ;; -l) a=--label ;; esac
+			mount_args="$mount_args $a $(q "$2")"
+			shift ;;
+		--label-file)
+			need "$@"
+			[ -r "$2" ] || die "open label file $2: no such file"
+			while IFS= read -r line || [ -n "$line" ]; do
+				case $line in ''|'#'*) continue ;; esac
+				mount_args="$mount_args --label $(q "$line")"
+			done <"$2"
+			shift ;;
+		--init) init=1 ;;
+		--restart) need "$@"; restart=$2; shift ;;
+		-v|--volume) need "$@"; mount_args="$mount_args --volume=$(q "$2")"; shift ;;
+		--mount) need "$@"; mount_args="$mount_args --mount=$(q "$2")"; shift ;;
+		--verbose-ct) verbose=-v ;;
 		--help) run_usage; exit 0 ;;
 		--) shift; break ;;
 		-*) usage_die "unknown flag: $a" ;;
@@ -96,31 +127,48 @@ run_cmd() {
 		shift
 	done
 	[ $# -ge 1 ] || usage_die "\"ct run\" requires at least 1 argument: an image"
+	case ${restart:-no} in
+	no) restart= ;;
+	always|unless-stopped|on-failure|on-failure:[0-9]*)
+		[ -z "$rm" ] || usage_die "conflicting options: --restart and --rm"
+		[ -n "$detach" ] || [ -n "$create_only" ] ||
+			usage_die "--restart $restart needs -d: ct keeps a restarting container under its detached supervisor" ;;
+	*) usage_die "invalid restart policy \"$restart\": no, always, unless-stopped or on-failure[:N]" ;;
+	esac
 	image=$1
 	shift
 
 	# 1. the image: pulled when missing, as docker run does
+	# 2. its layers, unpacked once and shared (when ct-unpack fails, ask
+	#    the store whether the image is there at all: one process less
+	#    when it is, as it nearly always is)
 	pa=
 	[ -z "$platform" ] || pa="--platform $platform"
-	if [ "$pull" = always ] || ! tool image inspect "$image" >/dev/null 2>&1; then
-		[ "$pull" = never ] && { err "Error: image $image not found locally and --pull never"; exit 125; }
-		[ "$pull" = always ] || err "Unable to find image '$image' locally"
-		tool pull $pa "$image" >/dev/null || exit 125
+	if [ "$pull" = always ] || [ -n "$verbose" ] ||
+	   ! layers=$(tool unpack $pa "$image" 2>/dev/null); then
+		if [ "$pull" = always ] || ! tool image inspect "$image" >/dev/null 2>&1; then
+			[ "$pull" = never ] && { err "Error: image $image not found locally and --pull never"; exit 125; }
+			[ "$pull" = always ] || err "Unable to find image '$image' locally"
+			tool pull $pa "$image" >/dev/null || exit 125
+		fi
+		layers=$(tool unpack $verbose $pa "$image") || exit 125
 	fi
-	# 2. its layers, unpacked once and shared
-	layers=$(tool unpack $verbose $pa "$image") || exit 125
-	# 3. the container: an overlay root and an OCI bundle
-	[ -n "$name" ] || name=$(tool mount --generate-name 2>/dev/null) || name=
+	# 3. the container: an overlay root and an OCI bundle (ct-mount
+	#    makes up a name when none is given); a --rm container's overlay
+	#    is volatile, as Podman's: never synced, since it is thrown away
+	[ -z "$rm" ] || { CT_OVERLAY_VOLATILE=1; export CT_OVERLAY_VOLATILE; }
 	m="$verbose"
 	[ -z "$name" ] || m="$m --name $(q "$name")"
 	[ -z "$hostname" ] || m="$m --hostname $(q "$hostname")"
 	[ -z "$workdir" ] || m="$m -w $(q "$workdir")"
 	[ -z "$user" ] || m="$m -u $(q "$user")"
 	[ -z "$entry_set" ] || m="$m --entrypoint $(q "$entrypoint")"
+	[ -z "$restart" ] || m="$m --restart $(q "$restart")"	# kept in ct.ini for ct start
+	[ -z "$init" ] || m="$m --init"
 	cmd=
 	for w in "$@"; do cmd="$cmd $(q "$w")"; done
 	bundle=$(printf '%s\n' "$layers" | eval "tool mount $m $mount_args -- $cmd") || exit 125
-	id=$(basename "$bundle")
+	id=${bundle##*/}
 	# 4. the network
 	case ${network:-bridge} in none) ;; *)
 		na="$verbose --network $(q "${network:-bridge}")"
@@ -136,15 +184,17 @@ run_cmd() {
 	[ -z "$detach" ] || s="$s -d"
 	[ -z "$tty" ] || s="$s -t"
 	[ -z "$rm" ] || s="$s --rm"
+	[ -z "$init" ] || s="$s --init"
+	[ -z "$restart" ] || s="$s --restart $(q "$restart")"
 	if [ -n "$detach" ]; then
-		tool spawn run $verbose $s "$bundle" >/dev/null || { rm_container "$id" >/dev/null 2>&1; exit 125; }
+		eval "tool spawn run $verbose $s $(q "$bundle")" >/dev/null || { rm_container "$id" >/dev/null 2>&1; exit 125; }
 		echo "$id"
 		exit 0
 	fi
 	[ -n "$interactive" ] || [ -n "$tty" ] || exec </dev/null
-	tool spawn run $verbose $s "$bundle"
+	eval "tool spawn run $verbose $s $(q "$bundle")"
 	rc=$?
-	[ -z "$rm" ] || rm_container "$id" >/dev/null 2>&1
+	[ -z "$rm" ] || volume_rm_container "$id" >/dev/null 2>&1
 	exit "$rc"
 }
 

@@ -1,0 +1,54 @@
+#!/bin/sh
+test_description='ct run fast path: no image lookup when the image is there, volatile overlay for --rm, quoting without sed, ct found from any $0'
+. "$(dirname "$0")/lib/test-lib.sh"
+test_require ROOT OVERLAY BUSYBOX
+
+test_cleanup 'for d in "$CT_ROOT"/containers/*/; do [ -d "$d" ] && ct rm -f "$(basename "$d")" >/dev/null 2>&1; done'
+
+test_expect_success 'setup: a busybox image' '
+	mkdir -p rootfs/bin rootfs/etc &&
+	cp "$(command -v busybox)" rootfs/bin/busybox &&
+	for a in sh cat env true grep; do ln -s busybox rootfs/bin/$a || return 1; done &&
+	ct import -c "CMD [\"/bin/sh\"]" rootfs busybox >/dev/null
+'
+
+test_expect_success 'run --rm: the root overlay is volatile (never synced), as Podman does' '
+	ct run --rm --network none busybox cat /proc/self/mountinfo >out &&
+	grep " / / .* overlay overlay .*volatile" out
+'
+
+test_expect_success 'run without --rm: the root overlay is not volatile' '
+	ct run --network none --name kept busybox cat /proc/self/mountinfo >out &&
+	grep " / / .* overlay overlay " out &&
+	! grep " / / .*volatile" out &&
+	ct rm kept >/dev/null
+'
+
+test_expect_success 'the image is found without ct-image: only ct-unpack reads the store' '
+	mkdir -p spy &&
+	printf "#!/bin/sh\necho \"\$*\" >>%s/spy/calls\nexec %s/bin/ct-image \"\$@\"\n" "$TEST_DIR" "$CT_BUILD" >spy/ct-image &&
+	chmod +x spy/ct-image &&
+	ln -s "$CT_BUILD/bin/ct" spy/ct &&
+	for t in unpack mount spawn net pull; do ln -s "$CT_BUILD/bin/ct-$t" spy/ct-$t || return 1; done &&
+	CT_LIB=$CT_BUILD/lib/ct spy/ct run --rm --network none busybox true &&
+	! test -e spy/calls &&
+	test_expect_code 125 env CT_LIB=$CT_BUILD/lib/ct spy/ct run --rm --network none --pull never nosuch:1 2>err &&
+	grep -q "nosuch:1 not found locally" err &&
+	grep -q "^inspect nosuch:1" spy/calls
+'
+
+test_expect_success 'values with quotes and spaces reach the container intact' '
+	ct run --rm --network none -e "Q=it'"'"'s a \"test\" \$HOME" busybox env >out &&
+	grep -qx "Q=it'"'"'s a \"test\" \$HOME" out &&
+	ct run --rm --network none busybox sh -c "echo '"'"'one two'"'"'" >out &&
+	test "$(cat out)" = "one two"
+'
+
+test_expect_success 'ct finds its tools and verbs from a relative $0' '
+	(cd "$CT_BUILD" && sh bin/ct images >"$TEST_DIR/out1") &&
+	grep -q "^busybox " out1 &&
+	(cd "$CT_BUILD/bin" && ./ct images >"$TEST_DIR/out2") &&
+	test_cmp out1 out2
+'
+
+test_done
