@@ -123,6 +123,16 @@ else
 	test_skip 'start -ai' 'ct-spawn attach is not in this build yet'
 fi
 
+test_expect_success 'stop -t and restart -t of several containers at once' '
+	ct run -d --network none --name s1 busybox sleep 100 >/dev/null &&
+	ct run -d --network none --name s2 busybox sleep 100 >/dev/null &&
+	ct restart -t 1 s1 s2 >out && printf "s1\ns2\n" >expect && test_cmp expect out &&
+	wait_status s1 running && wait_status s2 running &&
+	ct stop -t 1 s1 s2 >out && test_cmp expect out &&
+	wait_status s1 exited && wait_status s2 exited &&
+	ct rm s1 s2 >/dev/null
+'
+
 test_expect_success 'container prune -f removes the stopped ones only' '
 	ct create --network none --name fresh busybox true >/dev/null &&
 	ct container prune -f >out &&

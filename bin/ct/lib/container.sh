@@ -456,9 +456,9 @@ ct_attach() {
 stop_kill() {
 	what=$1
 	shift
-	t= sig=
+	stop_t= sig=
 	while [ $# -gt 0 ]; do case $1 in
-		-t|--time|--timeout) t=$2; shift 2 ;;
+		-t|--time|--timeout) stop_t=$2; shift 2 ;;
 		-s|--signal) sig=$2; shift 2 ;;
 		-*) usage_die "unknown flag: $1" ;;
 		*) break ;; esac; done
@@ -467,7 +467,7 @@ stop_kill() {
 	for c in "$@"; do
 		id=$(cid "$c") || { rc=1; continue; }
 		if [ "$what" = stop ]; then
-			tool spawn stop ${t:+-t "$t"} "$id" && echo "$c" || rc=1
+			tool spawn stop ${stop_t:+-t "$stop_t"} "$id" && echo "$c" || rc=1
 		else
 			tool spawn kill "$id" "${sig:-KILL}" && echo "$c" || rc=1
 		fi
@@ -615,11 +615,11 @@ ct_rename() {
 }
 
 ct_restart() {
-	t=
+	stop_t=
 	while [ $# -gt 0 ]; do case $1 in
-		-t|--time|--timeout) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; t=$2; shift 2 ;;
-		--time=*|--timeout=*) t=${1#*=}; shift ;;
-		-t*) t=${1#-t}; shift ;;
+		-t|--time|--timeout) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; stop_t=$2; shift 2 ;;
+		--time=*|--timeout=*) stop_t=${1#*=}; shift ;;
+		-t*) stop_t=${1#-t}; shift ;;
 		-*) usage_die "unknown flag: $1" ;;
 		*) break ;; esac; done
 	[ $# -ge 1 ] || usage_die "\"ct restart\" requires at least 1 argument"
@@ -628,7 +628,7 @@ ct_restart() {
 		rs_id=$(cid "$rs_c") || { rs_rc=1; continue; }
 		[ "$(status_of "$rs_id")" != paused ] || tool spawn resume "$rs_id" >/dev/null 2>&1
 		if [ "$(status_of "$rs_id")" = running ]; then
-			tool spawn stop ${t:+-t "$t"} "$rs_id" >/dev/null || { rs_rc=1; continue; }
+			tool spawn stop ${stop_t:+-t "$stop_t"} "$rs_id" >/dev/null || { rs_rc=1; continue; }
 		fi
 		ct_start "$rs_id" >/dev/null && echo "$rs_c" || rs_rc=1
 	done
