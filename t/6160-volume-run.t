@@ -106,7 +106,7 @@ test_expect_success 'a bind mount: writes are on the host at once, while the con
 		sh -c "echo live >/h/f; sleep 30" >/dev/null &&
 	for i in $(seq 100); do [ -s host/f ] && break; sleep 0.1; done &&
 	test "$(cat host/f)" = live &&
-	ct ps >out && grep -q "Up .* binder$" out &&
+	ct ps >out && grep -q " Up [^ ].*  binder$" out &&
 	echo from-host >host/g &&
 	ct exec binder cat /h/g >out && test "$(cat out)" = from-host &&
 	ct rm -f binder >/dev/null &&

@@ -111,11 +111,27 @@ if ct-spawn --help 2>/dev/null | grep -q "^ *attach"; then
 test_expect_success 'attach: follows a running container to its end and exits with its status' '
 	ct run -d --network none --name late busybox sh -c "sleep 1; echo late-out; exit 4" >/dev/null &&
 	test_expect_code 4 ct attach late >out &&
-	grep -qx late-out out
+	test "$(cat out)" = late-out
+'
+test_expect_success 'start -ai: stdin reaches the container' '
+	ct create --network none --name cat busybox cat >/dev/null &&
+	echo hello-in | ct start -ai cat >out &&
+	test "$(cat out)" = hello-in
 '
 else
 	test_skip 'attach' 'ct-spawn attach is not in this build yet'
+	test_skip 'start -ai' 'ct-spawn attach is not in this build yet'
 fi
+
+test_expect_success 'stop -t and restart -t of several containers at once' '
+	ct run -d --network none --name s1 busybox sleep 100 >/dev/null &&
+	ct run -d --network none --name s2 busybox sleep 100 >/dev/null &&
+	ct restart -t 1 s1 s2 >out && printf "s1\ns2\n" >expect && test_cmp expect out &&
+	wait_status s1 running && wait_status s2 running &&
+	ct stop -t 1 s1 s2 >out && test_cmp expect out &&
+	wait_status s1 exited && wait_status s2 exited &&
+	ct rm s1 s2 >/dev/null
+'
 
 test_expect_success 'container prune -f removes the stopped ones only' '
 	ct create --network none --name fresh busybox true >/dev/null &&

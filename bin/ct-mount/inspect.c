@@ -225,9 +225,10 @@ static json_t *inspect_one(const char *root, const struct ct_container *c, struc
 		const char *k;
 		json_t *val;
 
-		json_object_foreach(ann, k, val)
+		json_object_foreach(ann, k, val) {
 			if (user_label(k) && json_is_string(val))
 				json_object_set(labels, k, val);
+		}
 	}
 
 	/* mounts the user asked for: binds and volumes, not the system ones */
@@ -427,8 +428,9 @@ static void go_print(struct ct_buf *b, const json_t *v)
 		const char **keys = ct_xmalloc((json_object_size(v) + 1) * sizeof *keys);
 		size_t n = 0;
 
-		json_object_foreach((json_t *)v, k, x)
+		json_object_foreach((json_t *)v, k, x) {
 			keys[n++] = k;
+		}
 		/* Go prints maps with sorted keys */
 		for (size_t a = 1; a < n; a++)
 			for (size_t c = a; c > 0 && strcmp(keys[c - 1], keys[c]) > 0; c--) {
@@ -584,12 +586,15 @@ static void tpl_run(const char *t, size_t len, const json_t *dot, const json_t *
 			const char *k;
 			size_t i;
 
-			if (json_is_array(v))
-				json_array_foreach(v, i, x)
+			if (json_is_array(v)) {
+				json_array_foreach(v, i, x) {
 					tpl_run(body, (size_t)(bend - body), x, top, o);
-			else if (json_is_object(v))
-				json_object_foreach((json_t *)v, k, x)
+				}
+			} else if (json_is_object(v)) {
+				json_object_foreach((json_t *)v, k, x) {
 					tpl_run(body, (size_t)(bend - body), x, top, o);
+				}
+			}
 			t = s;
 			continue;
 		}

@@ -67,6 +67,8 @@ function args_of(f,   line, on, out) {
 		if (line ~ /^ *\]/) break
 		sub(/^ *"/, "", line); sub(/",?$/, "", line)
 		gsub(/\\"/, "\"", line); gsub(/\\\\/, "\\", line)
+		# as ct-mount writes it (the Docker list): args with a space in quotes
+		if (out != "" && index(line, " ")) line = "\047" line "\047"
 		out = out (out == "" ? "" : " ") line
 	}
 	close(f)
@@ -337,8 +339,8 @@ ct_ps() {
 		shift
 	done
 	[ -z "$last" ] || all=1
-	set --
-	for f in "$CDIR"/*/ct.ini; do [ -f "$f" ] && set -- "$@" "$f"; done
+	set -- "$CDIR"/*/ct.ini
+	[ -f "$1" ] || set --
 	# newest first; ties (same second) keep ls's order
 	[ $# -le 1 ] || set -- $(ls -t "$@")
 	nets= sizes=
@@ -379,6 +381,11 @@ ct_start() {
 		mountpoint -q "$CDIR/$id/rootfs" 2>/dev/null ||
 			tool mount --remount "$id" >/dev/null || { rc=1; continue; }
 		if [ -n "$attach$interactive" ]; then
+			# ct-spawn run -d --attach: attached before the start, no output missed
+			if ctc_can_attach; then
+				tool spawn run -d --attach ${interactive:+-i} "$CDIR/$id"
+				return
+			fi
 			lines=$(ctc_log_lines "$id")
 			tool spawn run -d "$CDIR/$id" >/dev/null || return 1
 			ctc_attach "$id" "$interactive" "$lines"
@@ -405,21 +412,17 @@ ctc_show_log() {
 	}'
 }
 
+ctc_can_attach() { tool spawn --help 2>/dev/null | grep -q '^ *attach'; }
+
 # ctc_attach ID INTERACTIVE LOGLINES: connect to a running container
-# through its supervisor (ct-spawn attach: ctrl-p ctrl-q detaches); exit
-# with its status. Without ct-spawn attach, follow its log from line
-# LOGLINES until it exits.
+# through its supervisor (ct-spawn attach: ctrl-p ctrl-q detaches); its
+# exit status is the container's. Without ct-spawn attach, follow its log
+# from line LOGLINES until it exits.
 ctc_attach() {
-	if tool spawn --help 2>/dev/null | grep -q '^ *attach'; then
+	if ctc_can_attach; then
 		if [ -n "$2" ]; then tool spawn attach "$1"
 		else tool spawn attach --no-stdin "$1" </dev/null; fi
-		rc=$?
-		# it may have ended before attach could connect: its output is in the log
-		if [ $rc -ne 0 ] && [ "$(status_of "$1")" = exited ]; then
-			tail -n "+$(($3 + 1))" "$CDIR/$1/log" 2>/dev/null | ctc_show_log
-			rc=$(ini_get "$CDIR/$1/state.ini" state exit_code)
-		fi
-		return "${rc:-0}"
+		return
 	fi
 	n=$3
 	while :; do
@@ -453,9 +456,9 @@ ct_attach() {
 stop_kill() {
 	what=$1
 	shift
-	t= sig=
+	stop_t= sig=
 	while [ $# -gt 0 ]; do case $1 in
-		-t|--time|--timeout) t=$2; shift 2 ;;
+		-t|--time|--timeout) stop_t=$2; shift 2 ;;
 		-s|--signal) sig=$2; shift 2 ;;
 		-*) usage_die "unknown flag: $1" ;;
 		*) break ;; esac; done
@@ -464,7 +467,7 @@ stop_kill() {
 	for c in "$@"; do
 		id=$(cid "$c") || { rc=1; continue; }
 		if [ "$what" = stop ]; then
-			tool spawn stop ${t:+-t "$t"} "$id" && echo "$c" || rc=1
+			tool spawn stop ${stop_t:+-t "$stop_t"} "$id" && echo "$c" || rc=1
 		else
 			tool spawn kill "$id" "${sig:-KILL}" && echo "$c" || rc=1
 		fi
@@ -612,11 +615,11 @@ ct_rename() {
 }
 
 ct_restart() {
-	t=
+	stop_t=
 	while [ $# -gt 0 ]; do case $1 in
-		-t|--time|--timeout) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; t=$2; shift 2 ;;
-		--time=*|--timeout=*) t=${1#*=}; shift ;;
-		-t*) t=${1#-t}; shift ;;
+		-t|--time|--timeout) [ $# -ge 2 ] || usage_die "flag needs an argument: $1"; stop_t=$2; shift 2 ;;
+		--time=*|--timeout=*) stop_t=${1#*=}; shift ;;
+		-t*) stop_t=${1#-t}; shift ;;
 		-*) usage_die "unknown flag: $1" ;;
 		*) break ;; esac; done
 	[ $# -ge 1 ] || usage_die "\"ct restart\" requires at least 1 argument"
@@ -625,7 +628,7 @@ ct_restart() {
 		rs_id=$(cid "$rs_c") || { rs_rc=1; continue; }
 		[ "$(status_of "$rs_id")" != paused ] || tool spawn resume "$rs_id" >/dev/null 2>&1
 		if [ "$(status_of "$rs_id")" = running ]; then
-			tool spawn stop ${t:+-t "$t"} "$rs_id" >/dev/null || { rs_rc=1; continue; }
+			tool spawn stop ${stop_t:+-t "$stop_t"} "$rs_id" >/dev/null || { rs_rc=1; continue; }
 		fi
 		ct_start "$rs_id" >/dev/null && echo "$rs_c" || rs_rc=1
 	done
