@@ -442,6 +442,25 @@ static int copy_init(struct ct_err *e)
 	return 0;
 }
 
+/* The container's process starts with no signal blocked and every signal
+ * at its default action, whatever the caller (a supervisor that blocks
+ * SIGCHLD and ignores SIGPIPE, a shell) had: an ignored signal or a mask
+ * would pass through execve, and `sh -c 'sleep 1 & wait'` would hang. */
+static void reset_signals(void)
+{
+	/* the kernel's struct sigaction, so that the signals the libc keeps
+	 * for itself (32-34, which signal() refuses) are reset too */
+	struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; }
+		dfl = { 0 };	/* SIG_DFL, no flags, empty mask */
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *nsfds)
 {
 	const struct oci_spec *s = sp->spec;
@@ -570,6 +589,7 @@ become:
 		close(fd);
 		close(fifofd);
 	}
+	reset_signals();
 	if (sp->init) {
 		size_t n = 0;
 		char **argv;

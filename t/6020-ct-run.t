@@ -80,4 +80,14 @@ test_expect_success 'rm of a running container needs -f; -f removes it' '
 	test_expect_code 1 ct rm bg 2>/dev/null
 '
 
+test_expect_success 'a detached container starts with no signal blocked or ignored (wait works)' '
+	ct run -d --network none busybox sh -c "busybox grep -E \"^Sig(Blk|Ign)\" /proc/self/status; sleep 0.2 & wait; echo waited" >id &&
+	test "$(ct wait "$(cat id)")" = 0 &&
+	ct logs "$(cat id)" >out &&
+	test_grep "^SigBlk:	0*$" out &&
+	test_grep "^SigIgn:	0*$" out &&
+	test_grep "^waited$" out &&
+	ct rm "$(cat id)" >/dev/null
+'
+
 test_done
