@@ -408,9 +408,10 @@ int ct_container_create(const char *root, struct ct_container *c, int *busyfd,
 		if (found < 0)
 			goto out;
 		if (found) {
-			ct_err(e, 0, "container name \"%s\" is already in use by container %.12s",
-			       c->name, ns.holder);
-			ct_err_hint(e, "remove that container or choose another name");
+			/* Docker's words, so scripts that look for them work */
+			ct_err(e, 0, "Conflict. The container name \"/%s\" is already in use by "
+			       "container \"%s\". You have to remove (or rename) that container "
+			       "to be able to reuse that name.", c->name, ns.holder);
 			goto out;
 		}
 	} else {

@@ -103,7 +103,7 @@ test_expect_success 'layer dirs as arguments work as stdin does' '
 
 test_expect_success 'a name in use is refused, naming the holder' '
 	test_must_fail ct-mount --name aw <lines >out 2>err &&
-	test_grep "name \"aw\" is already in use by container $(echo "$id" | cut -c1-12)" err &&
+	test_grep "Conflict. The container name \"/aw\" is already in use by container \"$id\"" err &&
 	test ! -s out &&
 	test "$(ls "$CT_ROOT/containers" | grep -c .)" = 3
 '

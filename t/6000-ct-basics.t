@@ -54,7 +54,7 @@ test_expect_success 'ct ps hides created containers; ps -a shows them by name' '
 
 test_expect_success 'a second container with the same name is refused, naming the holder' '
 	test_expect_code 125 ct create --network none --name web busybox 2>err &&
-	grep -q "\"web\" is already in use by container $(printf %.12s "$id")" err
+	grep -q "Conflict. The container name \"/web\" is already in use by container \"$id\"" err
 '
 
 test_expect_success 'ct rm by id prefix unmounts and removes the container' '

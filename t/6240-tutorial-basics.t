@@ -82,7 +82,7 @@ test_expect_success 'docker run --rm: the output, then nothing left' '
 test_expect_success 'a name is unique until its container is removed' '
 	ct run -d --network none --name solo busybox sleep 60 >id &&
 	test_expect_code 125 ct run -d --network none --name solo busybox true 2>err &&
-	grep -q "\"solo\" is already in use by container" err &&
+	grep -q "Conflict. The container name \"/solo\" is already in use by container \"$(cat id)\"" err &&
 	ct rm -f solo >/dev/null &&
 	ct run -d --network none --name solo busybox true >id2 &&
 	test "$(cat id)" != "$(cat id2)" &&
