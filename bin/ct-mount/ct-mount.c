@@ -36,6 +36,8 @@ static const char usage[] =
 	"usage: ct-mount [options] [sha256:IMAGE] [LAYERDIR...] [-- COMMAND [ARG...]]\n"
 	"       ct-mount --umount [--rm] ID|NAME    ct-mount --remount ID|NAME\n"
 	"       ct-mount --diff ID|NAME >layer.tar\n"
+	"       ct-mount --inspect [-f FORMAT] ID|NAME...   (ct inspect)\n"
+	"       ct-mount --cp-stat|--cp-out|--cp-in ID PATH  (ct cp)\n"
 	"\n"
 	"Make a container from layer directories (lowest first) and an image, read\n"
 	"from the arguments or, one per line, from stdin (ct-unpack's output):\n"
