@@ -90,4 +90,18 @@ test_expect_success 'a detached container starts with no signal blocked or ignor
 	ct rm "$(cat id)" >/dev/null
 '
 
+test_expect_success 'ct start runs a created container with its --init and --restart' '
+	ct create --network none --init --restart on-failure:2 busybox \
+		sh -c "tr \"\\000\" \" \" </proc/1/cmdline; echo; exit 1" >id &&
+	ct start "$(cat id)" >/dev/null &&
+	for i in $(seq 150); do
+		[ "$(ct inspect -f "{{.RestartCount}} {{.State.Status}}" "$(cat id)")" = "2 exited" ] && break
+		sleep 0.1
+	done &&
+	test "$(ct inspect -f "{{.RestartCount}} {{.State.Status}}" "$(cat id)")" = "2 exited" &&
+	ct logs "$(cat id)" >out &&
+	test "$(grep -c "init sh -c" out)" = 3 &&
+	ct rm "$(cat id)" >/dev/null
+'
+
 test_done

@@ -380,18 +380,23 @@ ct_start() {
 		# after a reboot the overlay is gone: mount it again
 		mountpoint -q "$CDIR/$id/rootfs" 2>/dev/null ||
 			tool mount --remount "$id" >/dev/null || { rc=1; continue; }
+		# what ct run asked of ct-spawn, kept in ct.ini by ct-mount
+		sp=
+		st_r=$(ini_get "$CDIR/$id/ct.ini" container restart)
+		case $st_r in ''|no) ;; *[!a-z0-9:-]*) ;; *) sp="--restart $st_r" ;; esac
+		[ "$(ini_get "$CDIR/$id/ct.ini" container init)" != true ] || sp="$sp --init"
 		if [ -n "$attach$interactive" ]; then
 			# ct-spawn run -d --attach: attached before the start, no output missed
 			if ctc_can_attach; then
-				tool spawn run -d --attach ${interactive:+-i} "$CDIR/$id"
+				tool spawn run -d $sp --attach ${interactive:+-i} "$CDIR/$id"
 				return
 			fi
 			lines=$(ctc_log_lines "$id")
-			tool spawn run -d "$CDIR/$id" >/dev/null || return 1
+			tool spawn run -d $sp "$CDIR/$id" >/dev/null || return 1
 			ctc_attach "$id" "$interactive" "$lines"
 			return
 		fi
-		tool spawn run -d "$CDIR/$id" >/dev/null && echo "$c" || rc=1
+		tool spawn run -d $sp "$CDIR/$id" >/dev/null && echo "$c" || rc=1
 	done
 	return $rc
 }
