@@ -287,7 +287,6 @@ int ct_blob_restart(struct ct_blob_writer *w, struct ct_err *e)
 int ct_blob_commit(struct ct_blob_writer *w, struct ct_err *e)
 {
 	struct ct_digest got;
-	char *dir, *slash;
 	int rc = -1;
 
 	if (w->want_size >= 0 && w->have != (uint64_t)w->want_size) {
@@ -311,11 +310,11 @@ int ct_blob_commit(struct ct_blob_writer *w, struct ct_err *e)
 		ct_err(e, errno, "rename %s to %s", w->partial, w->final);
 		goto out;
 	}
-	dir = ct_xstrdup(w->final);
-	slash = strrchr(dir, '/');
-	*slash = '\0';
-	rc = ct_fsync_dir(dir, e);
-	free(dir);
+	/* The name is made durable by ct_store_tag, which syncs the blob
+	 * directory once before index.json can refer to it: one fsync per
+	 * pull, not one per blob. A crash before that can lose the name,
+	 * never the content under a name. */
+	rc = 0;
 out:
 	writer_release(w);
 	return rc;
@@ -408,6 +407,14 @@ int ct_store_tag(const struct ct_store *s, const char *name, const char *media_t
 				    json_pack("{s:s}", CT_ANNOT_REF_NAME, name));
 	json_array_append_new(m, desc);
 	ct_say("index.json: %s -> %s", name ? name : "(untagged)", d->str);
+	p = store_path(s, "blobs/sha256");	/* the names ct_blob_commit made */
+	rc = ct_fsync_dir(p, e);
+	free(p);
+	if (rc < 0) {
+		json_decref(idx);
+		ct_unlock(lk);
+		return -1;
+	}
 	p = store_path(s, "index.json");
 	rc = ct_json_write_file(p, idx, JSON_INDENT(2), 0644, e);
 	free(p);

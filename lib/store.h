@@ -96,8 +96,9 @@ int ct_blob_write(struct ct_blob_writer *w, const void *buf, size_t len,
 		  struct ct_err *e);
 /* Drop what was written so far (e.g. the server ignored the Range). */
 int ct_blob_restart(struct ct_blob_writer *w, struct ct_err *e);
-/* Check digest and size, fsync, rename into place. A mismatch removes the
- * partial file and fails: "blob sha256:…: content digest mismatch: …". */
+/* Check digest and size, fsync, rename into place (the directory is synced
+ * by the ct_store_tag that refers to it). A mismatch removes the partial
+ * file and fails: "blob sha256:…: content digest mismatch: …". */
 int ct_blob_commit(struct ct_blob_writer *w, struct ct_err *e);
 /* Keep the partial file for a later resume (interrupted download), release. */
 void ct_blob_suspend(struct ct_blob_writer *w);
