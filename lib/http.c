@@ -474,6 +474,10 @@ static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_e
 	pauth = NULL;
 	proxied = 0;
 	if (!strcmp(u->scheme, "https")) {
+		if (c->opts.anchors_load && c->opts.anchors_load(c->opts.anchors_arg, e) < 0) {
+			conn_drop(c);
+			return -1;
+		}
 		if (!c->opts.anchors) {
 			conn_drop(c);
 			return ct_err(e, 0, "https://%s: no trust anchors loaded", u->host);

@@ -53,6 +53,11 @@ struct ct_http_opts {
 	int connect_timeout_ms;         /* 0: 30 s */
 	int read_timeout_ms;            /* 0: 60 s */
 	const struct ct_tls_anchors *anchors;   /* for https; NULL: refused */
+	/* called before each TLS handshake, to fill *anchors the first time
+	 * (reading the system's CA bundle costs ~20 ms: plain-HTTP registries
+	 * on localhost never pay it); NULL: anchors are ready */
+	int (*anchors_load)(void *arg, struct ct_err *e);
+	void *anchors_arg;
 	const char *user_agent;         /* NULL: "ct/VERSION" */
 };
 

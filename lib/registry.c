@@ -63,7 +63,9 @@ void ct_registry_close(struct ct_registry *r)
 	free(r->auth);
 	free(r->realm);
 	free(r->service);
+	free(r->anchors_err);
 	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->anchors_lock);
 	memset(r, 0, sizeof *r);
 }
 
@@ -376,6 +378,29 @@ static int load_anchors(struct ct_registry *r, struct ct_err *e)
 	return 0;
 }
 
+/* The http layer's anchors_load: the CAs are read once, at the first TLS
+ * handshake (any thread); a failure is said again to every later caller. */
+static int anchors_once(void *arg, struct ct_err *e)
+{
+	struct ct_registry *r = arg;
+	int rc;
+
+	pthread_mutex_lock(&r->anchors_lock);
+	if (r->anchors_state == 0) {
+		if (load_anchors(r, e) == 0) {
+			r->anchors_state = 1;
+		} else {
+			r->anchors_state = -1;
+			r->anchors_err = ct_xstrdup(e->msg);
+		}
+	} else if (r->anchors_state < 0) {
+		ct_err(e, 0, "%s", r->anchors_err);
+	}
+	rc = r->anchors_state > 0 ? 0 : -1;
+	pthread_mutex_unlock(&r->anchors_lock);
+	return rc;
+}
+
 static int ping(struct ct_registry *r, struct ct_http_conn *c, struct ct_err *e)
 {
 	struct ct_http_resp rs;
@@ -383,8 +408,14 @@ static int ping(struct ct_registry *r, struct ct_http_conn *c, struct ct_err *e)
 
 	snprintf(r->base, sizeof r->base, "https://%s", r->host);
 	rc = ct_registry_do(r, c, "GET", "/v2/", NULL, NULL, 0, &rs, e);
-	if (rc < 0 && r->insecure && c->tls_not_tls) {
-		ct_say("%s does not speak TLS; plain HTTP (insecure registry)", r->host);
+	/* an insecure registry (localhost, 127.0.0.0/8, or so marked) is also
+	 * tried in plain HTTP when it does not speak TLS, or when this machine
+	 * has no CA bundle to check it with (an initramfs, a minimal image) */
+	if (rc < 0 && r->insecure && (c->tls_not_tls || r->anchors_state < 0)) {
+		if (c->tls_not_tls)
+			ct_say("%s does not speak TLS; plain HTTP (insecure registry)", r->host);
+		else
+			ct_say("%s: %s; plain HTTP (insecure registry)", r->host, e->msg);
 		snprintf(r->base, sizeof r->base, "http://%s", r->host);
 		rc = ct_registry_do(r, c, "GET", "/v2/", NULL, NULL, 0, &rs, e);
 	}
@@ -429,6 +460,7 @@ int ct_registry_open_as(struct ct_registry *r, const struct ct_ref *ref,
 
 	memset(r, 0, sizeof *r);
 	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutex_init(&r->anchors_lock, NULL);
 	snprintf(r->domain, sizeof r->domain, "%s", ref->domain);
 	snprintf(r->host, sizeof r->host, "%s", ct_ref_registry_host(ref));
 	snprintf(r->repo, sizeof r->repo, "%s", ref->path);
@@ -455,9 +487,9 @@ int ct_registry_open_as(struct ct_registry *r, const struct ct_ref *ref,
 			return ct_err_wrap(e, "ct.conf registry retries");
 		r->max_tries = (int)n + 1;
 	}
-	if (load_anchors(r, e) < 0)
-		return -1;
 	r->opts.anchors = &r->anchors;
+	r->opts.anchors_load = anchors_once;
+	r->opts.anchors_arg = r;
 	if (user) {
 		r->user = ct_xstrdup(user);
 		r->pass = ct_xstrdup(pass ? pass : "");

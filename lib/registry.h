@@ -39,7 +39,10 @@ struct ct_registry {
 	const char *actions;                /* "pull" or "pull,push" */
 	int insecure;
 	char *ca_file;
-	struct ct_tls_anchors anchors;
+	struct ct_tls_anchors anchors;      /* loaded at the first https use */
+	pthread_mutex_t anchors_lock;
+	int anchors_state;                  /* 0 not yet, 1 loaded, -1 failed */
+	char *anchors_err;                  /* the failure, said again */
 	struct ct_http_opts opts;
 	char *user, *pass;                  /* from config.json, or NULL */
 	char *auth;                         /* Authorization value, or NULL */

@@ -148,6 +148,17 @@ test_expect_success 'unknown tag and unknown repository: clear errors, store unc
 	test_must_be_empty_ out
 '
 
+test_expect_success 'no CA bundle on the machine: a plain registry on 127.0.0.1 still pulls, a TLS one with its ca = file too' '
+	SSL_CERT_FILE=$TEST_DIR/no-such-bundle SSL_CERT_DIR=$TEST_DIR/no-such-dir \
+		CT_ROOT=$TEST_DIR/nocas ct-pull -q $REG_plain/awk:1 >out &&
+	registry_digest $REG_plain/awk:1 >expect &&
+	test_cmp expect out &&
+	SSL_CERT_FILE=$TEST_DIR/no-such-bundle SSL_CERT_DIR=$TEST_DIR/no-such-dir \
+		CT_ROOT=$TEST_DIR/nocas ct-pull -q $REG_tls/bb:1 >out &&
+	registry_digest $REG_tls/bb:1 >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'TLS registry without its CA configured: certificate error' '
 	cp "$CT_CONFIG" ct.conf.save &&
 	: >"$CT_CONFIG" &&
