@@ -487,6 +487,14 @@ int ct_registry_open_as(struct ct_registry *r, const struct ct_ref *ref,
 			return ct_err_wrap(e, "ct.conf registry retries");
 		r->max_tries = (int)n + 1;
 	}
+	if ((v = cfg_get(cfg, r->domain, "timeout")) || (cfg && (v = ct_config_get(cfg, "registry", "timeout")))) {
+		uint64_t n;
+		if (ct_parse_u64(v, 3600, &n, e) < 0)
+			return ct_err_wrap(e, "ct.conf registry timeout (seconds, 1 to 3600)");
+		if (n == 0)
+			return ct_err(e, 0, "ct.conf registry timeout: 0 seconds; give 1 to 3600");
+		r->opts.connect_timeout_ms = r->opts.read_timeout_ms = (int)n * 1000;
+	}
 	r->opts.anchors = &r->anchors;
 	r->opts.anchors_load = anchors_once;
 	r->opts.anchors_arg = r;

@@ -134,4 +134,24 @@ test_expect_success 'kill -9 at random points ten times, then a pull completes' 
 	blobs_ok &&
 	skopeo inspect "oci:$CT_ROOT/images:$REG_plain/big:1" >/dev/null
 '
+test_expect_success 'a registry that accepts and never answers: [registry] timeout, then a clear error' '
+	while :; do
+		port=$(( $(od -An -N2 -tu2 /dev/urandom) % 20000 + 30000 ))
+		ss -Hltn "sport = :$port" | grep -q . || break
+	done &&
+	{ sleep 30 | busybox nc -l -p $port >/dev/null 2>&1 & } &&
+	test_cleanup "pkill -f \"nc -l -p $port\"" &&
+	for i in $(seq 50); do ss -Hltn "sport = :$port" | grep -q . && break; sleep 0.1; done &&
+	cp "$CT_CONFIG" ct.conf.save &&
+	printf "[registry]\nretries = 0\ntimeout = 1\n" >"$CT_CONFIG" &&
+	start=$(date +%s) &&
+	test_expect_code 1 ct-pull 127.0.0.1:$port/stuck:1 2>err;
+	s=$?; end=$(date +%s); cp ct.conf.save "$CT_CONFIG";
+	test $s = 0 && test_grep "timed out" err &&
+	test $((end - start)) -lt 15 &&
+	printf "[registry]\ntimeout = 0\n" >"$CT_CONFIG" &&
+	test_expect_code 1 ct-pull 127.0.0.1:$port/stuck:1 2>err;
+	s=$?; cp ct.conf.save "$CT_CONFIG";
+	test $s = 0 && test_grep "timeout" err
+'
 test_done
