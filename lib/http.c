@@ -213,8 +213,14 @@ static int in_cidr(const char *host, const char *cidr)
 	net[slash - cidr] = 0;
 	fam = strchr(net, ':') ? AF_INET6 : AF_INET;
 	len = fam == AF_INET ? 4 : 16;
-	bits = atoi(slash + 1);
-	if (bits < 0 || bits > len * 8 || inet_pton(fam, host, a) != 1 ||
+	{
+		char *end;
+		long b = strtol(slash + 1, &end, 10);
+		if (end == slash + 1 || *end || b < 0 || b > 128)
+			return 0;
+		bits = (int)b;
+	}
+	if ( bits > len * 8 || inet_pton(fam, host, a) != 1 ||
 	    inet_pton(fam, net, n) != 1)
 		return 0;
 	for (i = 0; i < len && bits > 0; i++, bits -= 8) {
@@ -231,8 +237,12 @@ static int in_cidr(const char *host, const char *cidr)
  * optional ":port". */
 int ct_http_no_proxy(const char *list, const char *host, int port)
 {
-	char *copy = ct_xstrdup(list), *save = NULL, *ent;
+	char *copy, *save = NULL, *ent;
 	int hit = 0;
+
+	if (!list || !host)
+		return 0;
+	copy = ct_xstrdup(list);
 
 	for (ent = strtok_r(copy, ", ", &save); ent && !hit; ent = strtok_r(NULL, ", ", &save)) {
 		char *colon = strrchr(ent, ':'), *h = ent;
@@ -258,7 +268,9 @@ int ct_http_no_proxy(const char *list, const char *host, int port)
 		}
 		if (colon) {
 			*colon = 0;
-			if (atoi(colon + 1) != port)
+			char *end;
+			long pn = strtol(colon + 1, &end, 10);
+			if (end == colon + 1 || *end || pn != port)
 				continue;
 		}
 		hl = strlen(host);
@@ -281,6 +293,8 @@ static int is_loopback(const char *host)
 	struct in_addr a4;
 	struct in6_addr a6;
 
+	if (!host)
+		return 0;
 	if (!strcasecmp(host, "localhost"))
 		return 1;
 	if (inet_pton(AF_INET, host, &a4) == 1)
@@ -395,7 +409,7 @@ static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_e
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC };
 	struct addrinfo *res, *ai;
-	struct ct_url pu;
+	struct ct_url pu = { 0 };
 	const struct ct_url *to = u;
 	char port[16], *pauth = NULL;
 	int r, fd = -1, err = 0, one = 1, proto_err, proxied;
@@ -472,7 +486,6 @@ static int conn_open(struct ct_http_conn *c, const struct ct_url *u, struct ct_e
 		ct_url_free(&pu);
 	free(pauth);
 	pauth = NULL;
-	proxied = 0;
 	if (!strcmp(u->scheme, "https")) {
 		if (c->opts.anchors_load && c->opts.anchors_load(c->opts.anchors_arg, e) < 0) {
 			conn_drop(c);

@@ -373,12 +373,15 @@ static void add_blobs(struct push *p, const char *dg, json_t *set, int depth)
 	free(data);
 	if ((x = json_object_get(j, "config")) && ct_json_str(x, "digest"))
 		json_object_set_new(set, ct_json_str(x, "digest"), json_true());
-	json_array_foreach(json_object_get(j, "layers"), i, x)
+	json_array_foreach(json_object_get(j, "layers"), i, x) {
 		if (ct_json_str(x, "digest"))
 			json_object_set_new(set, ct_json_str(x, "digest"), json_true());
-	if (depth == 0)
-		json_array_foreach(json_object_get(j, "manifests"), i, x)
+	}
+	if (depth == 0) {
+		json_array_foreach(json_object_get(j, "manifests"), i, x) {
 			add_blobs(p, ct_json_str(x, "digest"), set, 1);
+		}
+	}
 	json_decref(j);
 }
 

@@ -41,7 +41,9 @@ setup:
 
 # cppcheck and clang-tidy see the same headers as the musl build.
 LINT_SRC := $(LIB_SRC) $(wildcard bin/ct-*/*.c) mk/single.c mk/ctbox.c $(UNIT_SRC)
+# (and the compiler's own headers, cpuid.h for lib/digest's SHA-NI check)
 LINT_INC := -nostdinc -isystem /usr/include/x86_64-linux-musl -isystem $(SYSROOT)/include \
+	$(addprefix -isystem ,$(lastword $(sort $(wildcard /usr/lib/llvm-*/lib/clang/*/include)))) \
 	-Ilib -It/unit -I$(B)/gen -D_GNU_SOURCE -DCT_VERSION='"lint"' -DTOOL_MAIN=lint_main
 lint: $(SYSROOT_STAMP) $(B)/gen/applets.h
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
