@@ -13,6 +13,7 @@
 #include "spawn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -186,6 +187,29 @@ int verb_kill(const struct g_opts *g, int argc, char **argv)
 	return 0;
 }
 
+/* pid runs (a zombie does not: an orphan waits for its reaper, which on
+ * some systems reaps only every second or so) */
+static int running(pid_t pid)
+{
+	char path[64], buf[256], *rp;
+	ssize_t n;
+	int fd;
+
+	if (kill(pid, 0) < 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = 0;
+	rp = strrchr(buf, ')');
+	return !(rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X'));
+}
+
 /* a supervised container: let its supervisor finish writing first */
 static void wait_supervisor(const struct g_opts *g, const char *id)
 {
@@ -194,7 +218,7 @@ static void wait_supervisor(const struct g_opts *g, const char *id)
 	pid_t sup;
 
 	if (ct_read_file(pf, &b, 64, NULL) == 0 && (sup = (pid_t)(int)strtol_(b.data)) > 0) {
-		for (int i = 0; i < 500 && kill(sup, 0) == 0; i++)
+		for (int i = 0; i < 500 && running(sup); i++)
 			usleep(10000);
 	}
 	ct_buf_free(&b);
