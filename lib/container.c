@@ -157,7 +157,8 @@ int ct_container_save(const struct ct_container *c, struct ct_err *e)
 	if (c->other)
 		ct_buf_puts(&b, c->other);
 	path = ct_xasprintf("%s/ct.ini", c->dir);
-	r = ct_write_file_atomic(path, b.data, b.len, 0644, e);
+	r = c->throwaway ? ct_write_file_volatile(path, b.data, b.len, 0644, e)
+			 : ct_write_file_atomic(path, b.data, b.len, 0644, e);
 	free(path);
 	ct_buf_free(&b);
 	return r;

@@ -53,6 +53,7 @@ struct ct_container {
 	char *extra;        /* "key = value\n" lines of unknown keys, or NULL */
 	char *other;        /* other sections, "[s]\nkey = value\n"..., or NULL */
 	char *other_sec;    /* the section other ends in (while loading) */
+	int throwaway;      /* a --rm container: ct.ini written without fsync */
 };
 
 /* A fresh random id (64 lowercase hex digits, NUL-terminated). */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,12 +121,15 @@ int ct_atomic_open(const char *path, mode_t mode, char *tmp, size_t tmplen,
 	return ct_err(e, EEXIST, "create a temporary file beside %s", path);
 }
 
-int ct_atomic_commit(int fd, const char *tmp, const char *path, struct ct_err *e)
+/* close, rename over path; with sync, fsync the file before and its
+ * directory after */
+static int commit(int fd, const char *tmp, const char *path, int sync,
+		  struct ct_err *e)
 {
 	char dir[PATH_MAX];
 	const char *base;
 
-	if (fsync(fd) < 0) {
+	if (sync && fsync(fd) < 0) {
 		int saved = errno;
 
 		ct_atomic_abort(fd, tmp);
@@ -143,8 +147,15 @@ int ct_atomic_commit(int fd, const char *tmp, const char *path, struct ct_err *e
 		unlink(tmp);
 		return ct_err(e, saved, "rename %s to %s", tmp, path);
 	}
+	if (!sync)
+		return 0;
 	split_path(path, dir, sizeof dir, &base);
 	return ct_fsync_dir(dir, e);
+}
+
+int ct_atomic_commit(int fd, const char *tmp, const char *path, struct ct_err *e)
+{
+	return commit(fd, tmp, path, 1, e);
 }
 
 void ct_atomic_abort(int fd, const char *tmp)
@@ -162,8 +173,8 @@ int ct_tmp_is_stale(const char *name)
 	return name[0] == '.' && strstr(name, ".tmp-") != NULL;
 }
 
-int ct_write_file_atomic(const char *path, const void *data, size_t len,
-			 mode_t mode, struct ct_err *e)
+static int write_file(const char *path, const void *data, size_t len,
+		      mode_t mode, int sync, struct ct_err *e)
 {
 	char tmp[PATH_MAX];
 	int fd = ct_atomic_open(path, mode, tmp, sizeof tmp, e);
@@ -176,20 +187,39 @@ int ct_write_file_atomic(const char *path, const void *data, size_t len,
 		ct_atomic_abort(fd, tmp);
 		return ct_err(e, saved, "write %s", tmp);
 	}
-	return ct_atomic_commit(fd, tmp, path, e);
+	return commit(fd, tmp, path, sync, e);
+}
+
+int ct_write_file_atomic(const char *path, const void *data, size_t len,
+			 mode_t mode, struct ct_err *e)
+{
+	return write_file(path, data, len, mode, 1, e);
+}
+
+int ct_write_file_volatile(const char *path, const void *data, size_t len,
+			   mode_t mode, struct ct_err *e)
+{
+	return write_file(path, data, len, mode, 0, e);
 }
 
 int ct_read_file(const char *path, struct ct_buf *b, size_t max, struct ct_err *e)
 {
-	size_t start = b->len;
+	size_t start = b->len, chunk = 4096;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
 
 	if (fd < 0)
 		return ct_err(e, errno, "open %s", path);
+	/* room for the whole file at once (plus one byte to see its end):
+	 * no 64 KiB buffer for a 300-byte index.json, which musl would
+	 * mmap and munmap, and each munmap flushes the TLB */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size <= max)
+		chunk = (size_t)st.st_size + 1;
 	for (;;) {
 		ssize_t n;
 
-		ct_buf_grow(b, 65536);
+		ct_buf_grow(b, chunk);
 		n = read(fd, b->data + b->len, b->cap - b->len - 1);
 		if (n < 0) {
 			int saved = errno;

@@ -16,6 +16,12 @@ struct ct_err;
 
 int ct_write_file_atomic(const char *path, const void *data, size_t len,
 			 mode_t mode, struct ct_err *e);
+/* The same replacement by rename, without the fsyncs: for the files of a
+ * throw-away (--rm) container, which go with it and which no one needs
+ * to find again after a crash. A reader still sees old or new, never
+ * half. */
+int ct_write_file_volatile(const char *path, const void *data, size_t len,
+			   mode_t mode, struct ct_err *e);
 
 /* The pieces, for writers that stream (a download, a tar):
  * ct_atomic_open() creates DIR/.BASE.tmp-PID-N and returns its fd with the

@@ -63,8 +63,8 @@ json_t *ct_json_load_file(const char *path, size_t max, struct ct_err *e)
 	return j;
 }
 
-int ct_json_write_file(const char *path, const json_t *j, size_t flags,
-		       mode_t mode, struct ct_err *e)
+static int write_json(const char *path, const json_t *j, size_t flags,
+		      mode_t mode, int sync, struct ct_err *e)
 {
 	char *text = json_dumps(j, flags);
 	struct ct_buf b = CT_BUF_INIT;
@@ -75,9 +75,22 @@ int ct_json_write_file(const char *path, const json_t *j, size_t flags,
 	ct_buf_puts(&b, text);
 	ct_buf_putc(&b, '\n');
 	free(text);
-	rc = ct_write_file_atomic(path, b.data, b.len, mode, e);
+	rc = sync ? ct_write_file_atomic(path, b.data, b.len, mode, e)
+		  : ct_write_file_volatile(path, b.data, b.len, mode, e);
 	ct_buf_free(&b);
 	return rc;
+}
+
+int ct_json_write_file(const char *path, const json_t *j, size_t flags,
+		       mode_t mode, struct ct_err *e)
+{
+	return write_json(path, j, flags, mode, 1, e);
+}
+
+int ct_json_write_file_volatile(const char *path, const json_t *j, size_t flags,
+				mode_t mode, struct ct_err *e)
+{
+	return write_json(path, j, flags, mode, 0, e);
 }
 
 const char *ct_json_str(const json_t *obj, const char *key)

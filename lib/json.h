@@ -17,6 +17,10 @@ json_t *ct_json_load_file(const char *path, size_t max, struct ct_err *e);
 /* Serialise (compact if flags has JSON_COMPACT) and replace path atomically. */
 int ct_json_write_file(const char *path, const json_t *j, size_t flags,
 		       mode_t mode, struct ct_err *e);
+/* The same without the fsyncs, for a throw-away container's files
+ * (ct_write_file_volatile). */
+int ct_json_write_file_volatile(const char *path, const json_t *j, size_t flags,
+				mode_t mode, struct ct_err *e);
 
 /* Typed getters; NULL / def when missing or of the wrong type. */
 const char *ct_json_str(const json_t *obj, const char *key);

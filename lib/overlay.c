@@ -85,16 +85,23 @@ static const char *const fixed_opts[][2] = {
 	{ "index", "off" },
 };
 
-/* CT_OVERLAY_VOLATILE=1 (ct run --rm sets it, as Podman does for --rm):
- * mount with "volatile" (Linux 5.10), so that neither fsync inside the
- * container nor the umount syncs the whole upper file system. Such an
- * upper cannot be mounted again after a crash: only for throw-away
- * containers. */
-static int want_volatile(void)
+/* ct_overlay_set_volatile(1) (ct-mount --volatile, which ct run --rm
+ * passes, as Podman does for --rm) or CT_OVERLAY_VOLATILE=1: mount with
+ * "volatile" (Linux 5.10), so that neither fsync inside the container nor
+ * the umount syncs the whole upper file system. Such an upper cannot be
+ * mounted again after a crash: only for throw-away containers. */
+static int volatile_on;
+
+void ct_overlay_set_volatile(int on)
+{
+	volatile_on = on;
+}
+
+int ct_overlay_volatile(void)
 {
 	const char *v = getenv("CT_OVERLAY_VOLATILE");
 
-	return v && !strcmp(v, "1");
+	return volatile_on || (v && !strcmp(v, "1"));
 }
 
 /* Returns 0 mounted, -1 error, 1 when this kernel lacks the new API or
@@ -153,7 +160,7 @@ static int mount_new_api(const char *const *lowers, size_t n, const char *upper,
 			close(fsfd);
 			return -1;
 		}
-	if (want_volatile()) {
+	if (ct_overlay_volatile()) {
 		if (sys_fsconfig(fsfd, CT_FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0)
 			ct_say("fsconfig overlay volatile refused (%s): synced as usual",
 			       strerror(errno));
@@ -311,7 +318,7 @@ static int mount_classic(const char *const *lowers, size_t n, const char *upper,
 		ct_err(e, errno, "chdir %s", base);
 		goto out;
 	}
-	if (want_volatile()) {
+	if (ct_overlay_volatile()) {
 		/* after the page check: it may go again if the kernel refuses it */
 		ct_buf_puts(&opts, ",volatile");
 		if (mount("overlay", target, "overlay", 0, opts.data) == 0) {

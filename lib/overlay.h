@@ -32,6 +32,11 @@ int ct_overlay_mount(const char *const *lowers, size_t n, const char *upper,
 		     const char *work, const char *target, int *unusable,
 		     struct ct_err *e);
 
+/* A throw-away container's overlay: mounted "volatile" (never synced).
+ * Also on with CT_OVERLAY_VOLATILE=1 in the environment. */
+void ct_overlay_set_volatile(int on);
+int ct_overlay_volatile(void);
+
 /* Unmount target; "not mounted" is fine (returns 0). */
 int ct_overlay_umount(const char *target, struct ct_err *e);
 

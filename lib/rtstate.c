@@ -66,6 +66,18 @@ unsigned long long ct_proc_starttime(pid_t pid)
 	return v;
 }
 
+static int rt_volatile;
+
+void ct_rt_set_volatile(int on)
+{
+	rt_volatile = on;
+}
+
+int ct_rt_volatile(void)
+{
+	return rt_volatile;
+}
+
 int ct_rt_save(const char *root, const struct ct_rtstate *st, struct ct_err *e)
 {
 	char *dir = ct_rt_dir(root, st->id), *path = ct_xasprintf("%s/state.json", dir);
@@ -78,7 +90,8 @@ int ct_rt_save(const char *root, const struct ct_rtstate *st, struct ct_err *e)
 
 	if (st->annotations)
 		json_object_set(j, "annotations", st->annotations);
-	r = ct_json_write_file(path, j, JSON_INDENT(1), 0600, e);
+	r = rt_volatile ? ct_json_write_file_volatile(path, j, JSON_INDENT(1), 0600, e)
+			: ct_json_write_file(path, j, JSON_INDENT(1), 0600, e);
 	json_decref(j);
 	free(dir);
 	free(path);
@@ -224,7 +237,8 @@ int ct_rt_write_ini(const char *bundle, const char *status, pid_t pid, int exit_
 		      "oom_killed = %d\n",
 		      status, (int)pid, exit_code, started ? started : "", finished ? finished : "",
 		      oom_killed);
-	r = ct_write_file_atomic(path, b.data, b.len, 0644, e);
+	r = rt_volatile ? ct_write_file_volatile(path, b.data, b.len, 0644, e)
+			: ct_write_file_atomic(path, b.data, b.len, 0644, e);
 	ct_buf_free(&b);
 	free(path);
 	return r;

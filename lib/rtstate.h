@@ -48,5 +48,9 @@ char *ct_rt_now(void);
 int ct_rt_write_ini(const char *bundle, const char *status, pid_t pid, int exit_code,
 		    const char *started, const char *finished, int oom_killed,
 		    struct ct_err *e);
+/* From now on, write state.ini without fsync: the container is a
+ * throw-away one (--rm) whose state goes with it. */
+void ct_rt_set_volatile(int on);
+int ct_rt_volatile(void);
 
 #endif

@@ -114,6 +114,38 @@ test_expect_success 'the runtime binary cannot be written through /proc/PID/exe 
 	spawn delete --force "$(sid memfd)"
 '
 
+# exe_of_running_spawn DIR ID: start ct-spawn run on bundle DIR in the
+# background, print what /proc/PID/exe of that ct-spawn is while its
+# container runs, then stop it
+exe_of_running_spawn() {
+	ct-spawn --root "$TEST_DIR/run" -v run --bundle "$1" "$2" >/dev/null 2>"$1.err" &
+	ep=$!
+	ei=0
+	until spawn state "$2" 2>/dev/null | grep -q running || [ $ei -gt 100 ]; do
+		sleep 0.1
+		ei=$((ei + 1))
+	done
+	readlink /proc/$ep/exe
+	spawn kill "$2" KILL >/dev/null 2>&1
+	wait $ep
+	return 0
+}
+
+test_expect_success 'run in the host pid namespace (ct-spawn visible inside): from the sealed copy' '
+	mkbundle m2 ".linux.namespaces |= map(select(.type != \"pid\")) | .process.args = [\"sleep\", \"20\"]" &&
+	exe_of_running_spawn m2 "$(sid memfd2)" >exe &&
+	test_grep "^/memfd:ct-spawn" exe &&
+	test_grep "sealed memfd copy" m2.err
+'
+
+test_expect_success 'a foreground run in a new pid namespace needs no sealed copy, and says so' '
+	mkbundle m3 ".process.args = [\"sleep\", \"20\"]" &&
+	exe_of_running_spawn m3 "$(sid memfd3)" >exe &&
+	grep -E "/(ct-spawn|ctbox)\$" exe &&
+	! grep memfd exe &&
+	test_grep "no sealed copy needed" m3.err
+'
+
 test_expect_success 'the working directory is inside the container, not a host one' '
 	mkbundle w1 ".process.cwd = \"/\" | .process.args = [\"sh\", \"-c\", \"readlink /proc/self/cwd; ls /proc/1/cwd/ | grep -cx bin\"]" &&
 	(cd "$TEST_DIR/hostdir-cwd" 2>/dev/null || mkdir -p "$TEST_DIR/hostdir-cwd" && cd "$TEST_DIR/hostdir-cwd" &&

@@ -51,6 +51,7 @@ static const char usage[] =
 	"      --entrypoint CMD   replace the image's entrypoint ('' for none)\n"
 	"      --hostname NAME    the container's hostname (default: short id)\n"
 	"      --copy             copy the layers instead of mounting overlayfs\n"
+	"      --volatile         a throw-away container (ct run --rm): nothing synced\n"
 	"      --seccomp FILE     seccomp profile (OCI JSON), or 'unconfined'\n"
 	"      --volume [SRC:]DST[:ro]  --mount type=bind|volume|tmpfs,...\n"
 	"                         volumes and binds, as docker run -v/--mount\n"
@@ -74,7 +75,7 @@ static const char usage[] =
 	"Exit status: 0 done, 1 failure, 2 usage error. See ct-mount(1).\n";
 
 enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIFF, OPT_REMOUNT,
-       OPT_VERSION, OPT_SECCOMP, OPT_GENNAME,
+       OPT_VERSION, OPT_SECCOMP, OPT_GENNAME, OPT_VOLATILE,
        /* docker run's runtime flags (struct ct_spec_run) */
        OPT_READ_ONLY, OPT_PRIVILEGED, OPT_MEMORY, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_SHARES,
        OPT_CPUSET_CPUS, OPT_PIDS_LIMIT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT,
@@ -90,6 +91,7 @@ static const struct option long_opts[] = {
 	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "copy", no_argument, NULL, OPT_COPY },
+	{ "volatile", no_argument, NULL, OPT_VOLATILE },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "volume", required_argument, NULL, OPT_VOLUME },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
@@ -229,7 +231,7 @@ static char *image_ref_of(const struct ct_store *s, const struct ct_digest *top)
 
 /* containers/<id>/layers: the layer dirs, lowest first, one a line, so
  * that --remount can mount the same root again (after a reboot). */
-static int save_layers(const char *dir, char **layers, size_t n, struct ct_err *e)
+static int save_layers(const char *dir, char **layers, size_t n, int sync, struct ct_err *e)
 {
 	struct ct_buf b = CT_BUF_INIT;
 	char *path = ct_xasprintf("%s/layers", dir);
@@ -243,7 +245,8 @@ static int save_layers(const char *dir, char **layers, size_t n, struct ct_err *
 		}
 		ct_buf_printf(&b, "%s\n", layers[i]);
 	}
-	r = ct_write_file_atomic(path, b.data, b.len, 0644, e);
+	r = sync ? ct_write_file_atomic(path, b.data, b.len, 0644, e)
+		 : ct_write_file_volatile(path, b.data, b.len, 0644, e);
 	free(path);
 	ct_buf_free(&b);
 	return r;
@@ -309,6 +312,9 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 					r->init ? "init = true\n" : "");
 
 	c->name = ct_xstrdup(r->name ? r->name : "");
+	c->throwaway = ct_overlay_volatile();
+	if (c->throwaway)
+		ct_say("a throw-away container: overlay volatile, its files not synced");
 	if (ct_container_create(root, c, &busyfd, e) < 0)
 		goto out;
 	made = 1;
@@ -320,7 +326,7 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 		ct_err(e, errno, "mkdir upper, work, rootfs in %s", c->dir);
 		goto out;
 	}
-	if (save_layers(c->dir, r->layers, r->nlayers, e) < 0)
+	if (save_layers(c->dir, r->layers, r->nlayers, !c->throwaway, e) < 0)
 		goto out;
 
 	free(c->rootfs);
@@ -355,7 +361,9 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 		goto out;
 	cfgpath = ct_xasprintf("%s/config.json", c->dir);
 	ct_say("write %s", cfgpath);
-	if (ct_json_write_file(cfgpath, spec, JSON_INDENT(2) | JSON_PRESERVE_ORDER, 0644, e) < 0 ||
+	if ((c->throwaway
+	     ? ct_json_write_file_volatile(cfgpath, spec, JSON_INDENT(2) | JSON_PRESERVE_ORDER, 0644, e)
+	     : ct_json_write_file(cfgpath, spec, JSON_INDENT(2) | JSON_PRESERVE_ORDER, 0644, e)) < 0 ||
 	    ct_container_save(c, e) < 0)
 		goto out;
 	rc = 0;
@@ -572,6 +580,7 @@ int ct_mount_main(int argc, char **argv)
 		case OPT_ENTRYPOINT: r.spec.entrypoint = optarg; break;
 		case OPT_HOSTNAME: r.spec.hostname = optarg; break;
 		case OPT_COPY: r.copy = 1; break;
+		case OPT_VOLATILE: ct_overlay_set_volatile(1); break;
 		case OPT_SECCOMP: r.run.seccomp = optarg; break;
 		case OPT_RESTART:
 			if (strpbrk(optarg, "\r\n") || !optarg[0])

@@ -11,6 +11,7 @@ struct g_opts {
 	const char *log;	/* --log FILE */
 	int log_json;		/* --log-format json */
 	int systemd_cgroup;
+	char **argv;		/* the whole command line, for the sealed re-exec */
 };
 
 /* Report e on stderr and, with --log, in the log file; exit 1. */

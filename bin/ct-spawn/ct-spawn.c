@@ -166,12 +166,13 @@ int ct_spawn_main(int argc, char **argv)
 	argv += i;
 	if (strcmp(verb, "init") == 0)
 		return verb_init(argc, argv);
-	if (strcmp(verb, "run") == 0 || strcmp(verb, "create") == 0 ||
-	    strcmp(verb, "exec") == 0) {
+	g.argv = argv - i;
+	if (strcmp(verb, "create") == 0 || strcmp(verb, "exec") == 0) {
 		struct ct_err e = { 0 };
 
-		/* CVE-2019-5736: never run container set-up from a writable binary */
-		if (!getenv("CT_SPAWN_NO_MEMFD") && ct_reexec_sealed(argv - i, &e) < 0)
+		/* CVE-2019-5736: never run container set-up from a writable
+		 * binary (run decides once it has read the spec: run.c) */
+		if (!getenv("CT_SPAWN_NO_MEMFD") && ct_reexec_sealed(g.argv, &e) < 0)
 			cli_fail(&g, &e);
 	}
 	if (strcmp(verb, "run") == 0)

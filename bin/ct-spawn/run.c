@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,22 @@ static int resolve(const struct run_opts *o, const char *arg, char **bundle, cha
 		*id = ct_xstrdup(base && base[1] ? base + 1 : "container");
 	}
 	return 0;
+}
+
+/* CVE-2019-5736: a process in the container that can see a ct-spawn
+ * process (/proc/PID/exe) could open the runtime's binary and write it.
+ * A foreground ct-spawn run needs no sealed copy, as nothing in the
+ * container can ever see a ct-spawn process: in a new pid namespace its
+ * first process becomes the command itself (--init: a copy on the
+ * container's /dev), and the state that `exec` needs to join is written
+ * only once that execve has succeeded. create and -d (a process waits
+ * inside for start), a joined or the host's pid namespace re-execute from
+ * a sealed memfd copy first, as exec always does. */
+static int needs_sealed_binary(const struct run_opts *o, const struct oci_spec *s, int create)
+{
+	const struct oci_ns *pid = oci_spec_ns(s, CLONE_NEWPID);
+
+	return create || o->detach || !pid || pid->path;
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct ct_err *e)
@@ -249,9 +266,36 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	if (resolve(&o, optind < argc ? argv[optind] : NULL, &bundle, &id, &e) < 0 ||
 	    ct_rt_valid_id(id, &e) < 0)
 		cli_fail(g, &e);
-	ct_say("bundle %s, id %s", bundle, id);
 	if (oci_spec_load(bundle, &s, &e) < 0)
 		cli_fail(g, &e);
+	if (needs_sealed_binary(&o, &s, create) && !getenv("CT_SPAWN_NO_MEMFD")) {
+		char **av = g->argv;
+		size_t n = 0;
+
+		if (optind >= argc) {
+			/* the bundle came from stdin: the copy gets it as an argument */
+			while (g->argv[n])
+				n++;
+			av = ct_xcalloc(n + 2, sizeof *av);
+			memcpy(av, g->argv, n * sizeof *av);
+			av[n] = bundle;
+		}
+		if (ct_reexec_sealed(av, &e) < 0)
+			cli_fail(g, &e);
+		if (av != g->argv)
+			free(av);
+	}
+	ct_say("bundle %s, id %s", bundle, id);
+	if (!needs_sealed_binary(&o, &s, create))
+		ct_say("runs from %s: its new pid namespace never holds a ct-spawn process "
+		       "(no sealed copy needed)", "/proc/self/exe");
+	else
+		ct_say("runs from a sealed memfd copy of itself (CVE-2019-5736)");
+	if (o.rm) {
+		/* its state goes with it: not worth an fsync per change */
+		ct_say("--rm: state.ini written without fsync");
+		ct_rt_set_volatile(1);
+	}
 	if (o.tty)
 		s.proc.terminal = 1;
 	if (json_object_size(json_object_get(s.json, "hooks")))

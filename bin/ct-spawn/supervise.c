@@ -225,7 +225,8 @@ static int write_state_ini(const struct sup_job *j)
 	if (j->hc.on)
 		ct_buf_printf(&b, "health = %s\nhealth_failing_streak = %d\nhealth_log = %s\n",
 			      j->hc.status, j->hc.streak, j->hc.log);
-	r = ct_write_file_atomic(path, b.data, b.len, 0644, NULL);
+	r = ct_rt_volatile() ? ct_write_file_volatile(path, b.data, b.len, 0644, NULL)
+			     : ct_write_file_atomic(path, b.data, b.len, 0644, NULL);
 	ct_buf_free(&b);
 	free(path);
 	return r;
