@@ -7,7 +7,7 @@ set -eu
 BUILD_PKGS="gcc make musl-tools gperf dpkg-dev cmake ca-certificates file binutils"
 # test: the TAP runner, fixtures, peers the tests interoperate with
 TEST_PKGS="perl man-db groff-base busybox-static skopeo umoci jq libcap2-bin tmux iproute2 nftables
-	docker-registry apache2-utils openssl crun runc uidmap procps psmisc"
+	docker-registry apache2-utils openssl crun runc uidmap procps psmisc strace"
 # quality gates: SAN=1 links the unit tests against Debian's glibc -dev
 # packages; make lint runs cppcheck and clang-tidy
 GATE_PKGS="cppcheck clang-tidy libjansson-dev libbearssl-dev libarchive-dev

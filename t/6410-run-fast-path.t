@@ -37,6 +37,39 @@ test_expect_success 'the image is found without ct-image: only ct-unpack reads t
 	grep -q "^inspect nosuch:1" spy/calls
 '
 
+# fsyncs_of TRACE: the program that made each fsync or fdatasync in an
+# strace -f log of execve, fsync and fdatasync, one a line
+fsyncs_of() {
+	awk '/execve\(/ { if (match($0, /execve\("[^"]*"/)) {
+			n = substr($0, RSTART + 8, RLENGTH - 9); sub(/.*\//, "", n); prog[$1] = n } }
+	     / (fsync|fdatasync)\(/ { print prog[$1] }' "$1"
+}
+
+test_expect_success STRACE 'run --rm syncs nothing of its own: no fsync in ct-mount or ct-spawn' '
+	strace -f -o trace -e trace=execve,fsync,fdatasync ct run --rm --network none busybox true &&
+	fsyncs_of trace >syncs &&
+	! grep -E "^ct-(mount|spawn)$" syncs
+'
+
+test_expect_success STRACE 'a kept container (no --rm) is written durably: ct-mount and ct-spawn fsync' '
+	strace -f -o trace -e trace=execve,fsync,fdatasync ct run --network none --name durable busybox true &&
+	fsyncs_of trace >syncs &&
+	grep -qx ct-mount syncs &&
+	grep -qx ct-spawn syncs &&
+	ct rm durable >/dev/null
+'
+
+test_expect_success 'a foreground run --rm asks ct-spawn nothing after it ends (it deleted its own state)' '
+	rm -f spy/calls &&
+	printf "#!/bin/sh\necho \"\$1\" >>%s/spy/calls\nexec %s/bin/ct-spawn \"\$@\"\n" "$TEST_DIR" "$CT_BUILD" >spy/ct-spawn.new &&
+	chmod +x spy/ct-spawn.new && mv -f spy/ct-spawn.new spy/ct-spawn &&
+	CT_LIB=$CT_BUILD/lib/ct spy/ct run --rm --network none busybox true &&
+	echo run >expect &&
+	test_cmp expect spy/calls &&
+	ls "$CT_ROOT/containers" >left &&
+	! test -s left
+'
+
 test_expect_success 'values with quotes and spaces reach the container intact' '
 	ct run --rm --network none -e "Q=it'"'"'s a \"test\" \$HOME" busybox env >out &&
 	grep -qx "Q=it'"'"'s a \"test\" \$HOME" out &&

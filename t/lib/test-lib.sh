@@ -227,7 +227,7 @@ test_done() {
 
 # Each prerequisite is probed once per script. Names:
 #   ROOT OVERLAY USERNS NETNS CGROUP NFT SKOPEO UMOCI BUSYBOX JQ TMUX
-#   CRUN RUNC PODMAN REGISTRY SETCAP MKIMAGE
+#   CRUN RUNC PODMAN REGISTRY SETCAP MKIMAGE STRACE
 test_probe_() {
 	case $1 in
 	ROOT) [ "$(id -u)" = 0 ] ;;
@@ -249,6 +249,7 @@ test_probe_() {
 	REGISTRY) command -v docker-registry >/dev/null && command -v htpasswd >/dev/null ;;
 	SETCAP) command -v setcap >/dev/null && command -v getcap >/dev/null ;;
 	MKIMAGE) [ "$(id -u)" = 0 ] && [ -x /bin/busybox ] && command -v jq >/dev/null ;;
+	STRACE) command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null ;;
 	*) echo "# unknown prerequisite $1" >&2; return 1 ;;
 	esac
 }

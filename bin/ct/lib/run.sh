@@ -69,12 +69,12 @@ run_cmd() {
 		-e|--env)
 			need "$@"
 			case $2 in
-			*=*) mount_args="$mount_args -e $(q "$2")" ;;
+			*=*) qa mount_args -e "$2" ;;
 			[A-Za-z_]*)
 				case $2 in *[!A-Za-z0-9_]*) usage_die "invalid environment variable name: $2" ;; esac
 				if eval "[ -n \"\${$2+x}\" ]"; then
 					eval "val=\$$2"
-					mount_args="$mount_args -e $(q "$2=$val")"
+					qa mount_args -e "$2=$val"
 				fi ;;
 			*) usage_die "invalid environment variable: $2" ;;
 			esac
@@ -84,15 +84,15 @@ run_cmd() {
 			[ -r "$2" ] || die "open env file $2: no such file"
 			while IFS= read -r line || [ -n "$line" ]; do
 				case $line in ''|'#'*) continue ;; esac
-				mount_args="$mount_args -e $(q "$line")"
+				qa mount_args -e "$line"
 			done <"$2"
 			shift ;;
-		-p|--publish) need "$@"; net_args="$net_args -p $(q "$2")"; shift ;;
+		-p|--publish) need "$@"; qa net_args -p "$2"; shift ;;
 		--network|--net) need "$@"; network=$2; shift ;;
-		--network-alias|--alias) need "$@"; net_args="$net_args --alias $(q "$2")"; shift ;;
-		--ip) need "$@"; net_args="$net_args --ip $(q "$2")"; shift ;;
-		--add-host) need "$@"; net_args="$net_args --add-host $(q "$2")"; shift ;;
-		--dns) need "$@"; net_args="$net_args --dns $(q "$2")"; shift ;;
+		--network-alias|--alias) need "$@"; qa net_args --alias "$2"; shift ;;
+		--ip) need "$@"; qa net_args --ip "$2"; shift ;;
+		--add-host) need "$@"; qa net_args --add-host "$2"; shift ;;
+		--dns) need "$@"; qa net_args --dns "$2"; shift ;;
 		--platform) need "$@"; platform=$2; shift ;;
 		--pull) need "$@"; pull=$2; shift
 			case $pull in always|missing|never) ;; *) usage_die "invalid --pull \"$pull\": always, missing or never" ;; esac ;;
@@ -104,20 +104,20 @@ run_cmd() {
 		--health-timeout|--health-retries|--health-start-period)
 			need "$@"
 			case $a in -m) a=--memory ;; -c) a=--cpu-shares ;; -l) a=--label ;; esac
-			mount_args="$mount_args $a $(q "$2")"
+			qa mount_args "$a" "$2"
 			shift ;;
 		--label-file)
 			need "$@"
 			[ -r "$2" ] || die "open label file $2: no such file"
 			while IFS= read -r line || [ -n "$line" ]; do
 				case $line in ''|'#'*) continue ;; esac
-				mount_args="$mount_args --label $(q "$line")"
+				qa mount_args --label "$line"
 			done <"$2"
 			shift ;;
 		--init) init=1 ;;
 		--restart) need "$@"; restart=$2; shift ;;
-		-v|--volume) need "$@"; mount_args="$mount_args --volume=$(q "$2")"; shift ;;
-		--mount) need "$@"; mount_args="$mount_args --mount=$(q "$2")"; shift ;;
+		-v|--volume) need "$@"; qa mount_args --volume="$2"; shift ;;
+		--mount) need "$@"; qa mount_args --mount="$2"; shift ;;
 		--verbose-ct) verbose=-v ;;
 		--help) run_usage; exit 0 ;;
 		--) shift; break ;;
@@ -145,35 +145,41 @@ run_cmd() {
 	pa=
 	[ -z "$platform" ] || pa="--platform $platform"
 	if [ "$pull" = always ] || [ -n "$verbose" ] ||
-	   ! layers=$(tool unpack $pa "$image" 2>/dev/null); then
+	   ! layers=$(tool_exec unpack $pa "$image" 2>/dev/null); then
 		if [ "$pull" = always ] || ! tool image inspect "$image" >/dev/null 2>&1; then
 			[ "$pull" = never ] && { err "Error: image $image not found locally and --pull never"; exit 125; }
 			[ "$pull" = always ] || err "Unable to find image '$image' locally"
 			tool pull $pa "$image" >/dev/null || exit 125
 		fi
-		layers=$(tool unpack $verbose $pa "$image") || exit 125
+		layers=$(tool_exec unpack $verbose $pa "$image") || exit 125
 	fi
 	# 3. the container: an overlay root and an OCI bundle (ct-mount
-	#    makes up a name when none is given); a --rm container's overlay
-	#    is volatile, as Podman's: never synced, since it is thrown away
-	[ -z "$rm" ] || { CT_OVERLAY_VOLATILE=1; export CT_OVERLAY_VOLATILE; }
+	#    makes up a name when none is given); a --rm container is a
+	#    throw-away one: its overlay volatile, as Podman's, and its files
+	#    never synced
 	m="$verbose"
-	[ -z "$name" ] || m="$m --name $(q "$name")"
-	[ -z "$hostname" ] || m="$m --hostname $(q "$hostname")"
-	[ -z "$workdir" ] || m="$m -w $(q "$workdir")"
-	[ -z "$user" ] || m="$m -u $(q "$user")"
-	[ -z "$entry_set" ] || m="$m --entrypoint $(q "$entrypoint")"
-	[ -z "$restart" ] || m="$m --restart $(q "$restart")"	# kept in ct.ini for ct start
+	[ -z "$name" ] || qa m --name "$name"
+	[ -z "$hostname" ] || qa m --hostname "$hostname"
+	[ -z "$workdir" ] || qa m -w "$workdir"
+	[ -z "$user" ] || qa m -u "$user"
+	[ -z "$entry_set" ] || qa m --entrypoint "$entrypoint"
+	[ -z "$restart" ] || qa m --restart "$restart"	# kept in ct.ini for ct start
 	[ -z "$init" ] || m="$m --init"
+	[ -z "$rm" ] || m="$m --volatile"
 	cmd=
-	for w in "$@"; do cmd="$cmd $(q "$w")"; done
-	bundle=$(printf '%s\n' "$layers" | eval "tool mount $m $mount_args -- $cmd") || exit 125
+	for w in "$@"; do qa cmd "$w"; done
+	bundle=$(eval "tool_exec mount $m $mount_args -- $cmd" <<EOF
+$layers
+EOF
+) || exit 125
 	id=${bundle##*/}
 	# 4. the network
 	case ${network:-bridge} in none) ;; *)
-		na="$verbose --network $(q "${network:-bridge}")"
+		na=$verbose
+		qa na --network "${network:-bridge}"
 		[ -z "$publish_all" ] || na="$na -P"
-		if ! eval "tool net attach $na $net_args $(q "$bundle")" >/dev/null; then
+		qa net_args "$bundle"
+		if ! eval "tool net attach $na $net_args" >/dev/null; then
 			tool mount --umount --rm "$id" >/dev/null 2>&1
 			exit 125
 		fi ;;
@@ -185,15 +191,17 @@ run_cmd() {
 	[ -z "$tty" ] || s="$s -t"
 	[ -z "$rm" ] || s="$s --rm"
 	[ -z "$init" ] || s="$s --init"
-	[ -z "$restart" ] || s="$s --restart $(q "$restart")"
+	[ -z "$restart" ] || qa s --restart "$restart"
 	# A detached container, or one on a terminal (so that Ctrl-P Ctrl-Q
 	# can leave it running), lives under ct-spawn's supervisor, which
 	# runs `ct rm` when it is over for --rm.
 	if [ -n "$detach" ] || [ -n "$tty" ]; then
-		[ -z "$rm" ] || s="$s --on-exit $(q "exec $(q "$here/ct") rm -f -v $id >/dev/null 2>&1")"
+		[ -z "$rm" ] || { qset "$here/ct"; qa s --on-exit "exec $qv rm -f -v $id >/dev/null 2>&1"; }
 	fi
+	qset "$bundle"
+	qb=$qv
 	if [ -n "$detach" ]; then
-		eval "tool spawn run $verbose $s $(q "$bundle")" >/dev/null || {
+		eval "tool spawn run $verbose $s $qb" >/dev/null || {
 			rc=$?
 			volume_rm_container "$id" >/dev/null 2>&1
 			case $rc in 126|127) exit "$rc" ;; esac	# cannot run / not found
@@ -205,13 +213,14 @@ run_cmd() {
 	if [ -n "$tty" ]; then
 		s="$s -d --attach"
 		[ -z "$interactive" ] || s="$s -i"
-		eval "tool spawn run $verbose $s $(q "$bundle")"
+		eval "tool spawn run $verbose $s $qb"
 		exit
 	fi
 	[ -n "$interactive" ] || exec </dev/null
-	eval "tool spawn run $verbose $s $(q "$bundle")"
+	eval "tool spawn run $verbose $s $qb"
 	rc=$?
-	[ -z "$rm" ] || volume_rm_container "$id" >/dev/null 2>&1
+	# ct-spawn has already deleted its runtime state: the rest goes
+	[ -z "$rm" ] || volume_rm_container "$id" gone >/dev/null 2>&1
 	exit "$rc"
 }
 

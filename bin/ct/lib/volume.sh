@@ -11,19 +11,26 @@ ct_volume_remove() { ct_volume_rm "$@"; }
 ct_volume_prune() { need_tool volume "volume prune"; tool volume prune "$@"; }
 
 # volume_anon_of ID: the anonymous volumes container ID uses (its ct.ini
-# has a line "volume = NAME:/target" for each volume it mounts)
+# has a line "volume = NAME:/target" for each volume it mounts), in
+# $anon_vols; read in this shell, with no process: ct run --rm is timed
 volume_anon_of() {
-	sed -n 's/^volume = \([^:]*\):.*/\1/p' "$CDIR/$1/ct.ini" 2>/dev/null |
-	while IFS= read -r v; do
-		[ "$(ini_get "$ROOT/volumes/$v/volume.ini" volume anonymous)" = 1 ] && echo "$v"
-	done
+	anon_vols=
+	[ -f "$CDIR/$1/ct.ini" ] || return 0
+	while IFS= read -r l; do
+		case $l in "volume = "?*:*) ;; *) continue ;; esac
+		l=${l#volume = }
+		l=${l%%:*}
+		[ "$(ini_get "$ROOT/volumes/$l/volume.ini" volume anonymous)" = 1 ] &&
+			anon_vols="$anon_vols $l"
+	done <"$CDIR/$1/ct.ini"
 }
 
-# volume_rm_container ID: rm_container, then its anonymous volumes (those
-# another container still uses stay, as with Docker)
+# volume_rm_container ID [gone]: rm_container, then its anonymous volumes
+# (those another container still uses stay, as with Docker)
 volume_rm_container() {
-	vrc_anon=$(volume_anon_of "$1")
-	rm_container "$1" || return
+	volume_anon_of "$1"
+	vrc_anon=$anon_vols
+	rm_container "$@" || return
 	[ -z "$vrc_anon" ] || tool volume rm $vrc_anon >/dev/null 2>&1
 	return 0
 }
