@@ -70,6 +70,15 @@ test_expect_success 'a foreground run --rm asks ct-spawn nothing after it ends (
 	! test -s left
 '
 
+test_expect_success STRACE 'ct run --rm starts only the tools, even with the root from ct.conf' '
+	printf "[storage]\n  root = %s \n" "$CT_ROOT" >conf &&
+	env -u CT_ROOT CT_CONFIG="$TEST_DIR/conf" \
+		strace -f -o trace -e trace=execve ct run --rm --network none busybox true &&
+	sed -n "s/.*execve(\"\([^\"]*\)\".*/\1/p" trace | sed "s,.*/,," >progs &&
+	printf "%s\n" ct ct-unpack ct-mount ct-spawn true ct-mount >expect &&
+	test_cmp expect progs
+'
+
 test_expect_success 'values with quotes and spaces reach the container intact' '
 	ct run --rm --network none -e "Q=it'"'"'s a \"test\" \$HOME" busybox env >out &&
 	grep -qx "Q=it'"'"'s a \"test\" \$HOME" out &&
