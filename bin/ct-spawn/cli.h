@@ -11,6 +11,9 @@ struct g_opts {
 	const char *log;	/* --log FILE */
 	int log_json;		/* --log-format json */
 	int systemd_cgroup;
+	int rootless;		/* --rootless (auto: not root, or in a user
+				 * namespace): cgroup permission errors skip
+				 * the cgroup when no limit is asked */
 };
 
 /* Report e on stderr and, with --log, in the log file; exit 1. */
