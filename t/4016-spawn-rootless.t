@@ -106,6 +106,31 @@ test_expect_success 'the state root is $XDG_RUNTIME_DIR/ct-spawn; -d, state, exe
 	test ! -e "$TEST_DIR/xdg/ct-spawn/$id"
 '
 
+test_expect_success 'spec --rootless writes a bundle the user can run (no network namespace, /sys bound, no limits)' '
+	mkdir -p sp &&
+	cp -a "$TEST_DIR/base/rootfs" sp/rootfs &&
+	chown -R $U:$U sp &&
+	(cd sp && as_user "$SPAWN" spec --rootless) &&
+	test "$(stat -c %u sp/config.json)" = $U &&
+	jq -e ".linux.uidMappings == [{\"containerID\": 0, \"hostID\": $U, \"size\": 1}] and
+	       .linux.gidMappings == [{\"containerID\": 0, \"hostID\": $U, \"size\": 1}] and
+	       ([.linux.namespaces[].type] | index(\"network\") == null) and
+	       .linux.resources == null" sp/config.json &&
+	(cd sp && test_must_fail as_user "$SPAWN" spec --rootless) 2>err &&
+	test_grep "exists already" err &&
+	jq ".process.terminal = false | .process.args = [\"sh\", \"-c\", \"id -u; grep -c . /proc/self/uid_map; grep \\\" /sys \\\" /proc/self/mounts\"]" sp/config.json >sp/c.json &&
+	mv sp/c.json sp/config.json && chown $U:$U sp/config.json &&
+	(cd sp && as_user "$SPAWN" run "$(sid spec)") >out &&
+	test "$(sed -n 1p out)" = 0 &&
+	test "$(sed -n 2p out)" = 1 &&
+	sed -n 3p out | test_grep "^sysfs /sys sysfs ro," &&
+	test_must_fail "$SPAWN" spec --bundle rootspec 2>err &&
+	test_grep "bundle directory rootspec" err &&
+	mkdir rootspec &&
+	"$SPAWN" spec --bundle rootspec &&
+	jq -e "([.linux.namespaces[].type] | index(\"user\") == null) and .linux.resources.devices != null" rootspec/config.json
+'
+
 test_expect_success 'no cgroup of its own: pause says so' '
 	id=$(sid pause) &&
 	(cd r2 && as_user "$SPAWN" run -d "$id") &&

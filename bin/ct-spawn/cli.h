@@ -33,6 +33,7 @@ int verb_ps(const struct g_opts *g, int argc, char **argv);
 int verb_pause(const struct g_opts *g, int argc, char **argv, int pause);
 int verb_exec(const struct g_opts *g, int argc, char **argv);
 int verb_features(const struct g_opts *g, int argc, char **argv);
+int verb_spec(const struct g_opts *g, int argc, char **argv);
 int verb_attach(const struct g_opts *g, int argc, char **argv);
 /* attach.c: connect to ROOT/ID/attach.sock; relay this terminal or stdio
  * until the container ends (its status) or ctrl-p ctrl-q (0) */

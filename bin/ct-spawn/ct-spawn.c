@@ -40,11 +40,15 @@ static void usage(FILE *f)
 	      "  attach    [--no-stdin] ID: the terminal/stdio of a run -d container\n"
 	      "            (ctrl-p ctrl-q detaches; exits with its status)\n"
 	      "  features  what this runtime supports, as JSON\n"
+	      "  spec      [--rootless] [--bundle DIR] write a starting config.json\n"
 	      "  init      tiny init for PID 1: reaps zombies, forwards signals\n"
 	      "\n"
 	      "Global options:\n"
-	      "  --root DIR        state of runc-style containers (/run/ct-spawn)\n"
+	      "  --root DIR        container state (/run/ct-spawn; not root:\n"
+	      "                    $XDG_RUNTIME_DIR/ct-spawn)\n"
 	      "  --log FILE        also log errors there; --log-format text|json\n"
+	      "  --rootless true|false|auto   true: skip a cgroup tree we may not write\n"
+	      "                    when no limit is asked (auto: not root; ct-spawn(1))\n"
 	      "  --debug, -v       narrate every kernel-level step on stderr\n"
 	      "  -h, --help        this help; --version\n"
 	      "Run options: -t allocate a pty, --init (tiny PID 1), --pid-file F,\n"
@@ -258,5 +262,7 @@ int ct_spawn_main(int argc, char **argv)
 		return verb_attach(&g, argc, argv);
 	if (strcmp(verb, "features") == 0)
 		return verb_features(&g, argc, argv);
+	if (strcmp(verb, "spec") == 0)
+		return verb_spec(&g, argc, argv);
 	ct_die_usage("unknown verb '%s' (checkpoint, restore, update, events are not supported; see ct-spawn --help)", verb);
 }
