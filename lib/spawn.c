@@ -493,17 +493,21 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 
 	if (!sp->no_pdeathsig)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* not dumpable while it holds host fds; but a non-root caller (and
-	 * newuidmap, which checks who owns /proc/PID) must still be able to
-	 * write its maps: the parent made itself dumpable before clone */
-	if (!sp->unprivileged)
+	/* not dumpable while it holds host fds (its root and cwd are the
+	 * host's); but a non-root caller (and newuidmap, which checks who owns
+	 * /proc/PID) must still be able to write a new container's maps: the
+	 * parent made itself dumpable before clone for that. exec writes no
+	 * maps, and is born in the container's pid namespace, in reach of
+	 * its processes: it stays undumpable until it is inside. */
+	if (!sp->unprivileged || sp->mode == CT_SPAWN_EXEC)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* with the host's credentials still: a bundle only root can reach */
 	ro.rootfd = sp->mode == CT_SPAWN_EXEC ? -1 :
 		    open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (read(sock, &go, 1) != 1)
 		_exit(CT_EXIT_FAIL);	/* the parent is gone */
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	if (sp->mode != CT_SPAWN_EXEC)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 
 	if (sp->mode == CT_SPAWN_EXEC) {
 		/* user first: the others belong to it */
@@ -524,6 +528,8 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 			if (order[i] == CLONE_NEWUSER)
 				userns = 1;
 		}
+		/* the container's root and cwd now (mount namespace joined) */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 		if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
 			ct_err(&e, errno, "become root in the container's user namespace");
 			child_fail(sock, &e);
@@ -945,7 +951,8 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 	 * undumpable process is root's: a non-root caller could not write
 	 * its child's uid_map, nor newuidmap (it checks who owns /proc/PID) */
 	sp->unprivileged = geteuid() != 0;
-	if (sp->unprivileged && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+	if (sp->unprivileged && sp->mode != CT_SPAWN_EXEC &&
+	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
 		ct_err(e, errno, "prctl(PR_SET_DUMPABLE, 1)");
 		close(sv[0]);
 		close(sv[1]);
@@ -955,6 +962,8 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 	pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
 	if (pid < 0) {
 		ct_err(e, errno, "clone(%s)", fb);
+		if (errno == EPERM && geteuid() != 0 && !(flags & CLONE_NEWUSER))
+			ct_err_hint(e, "only root may make these namespaces; a non-root user needs a user namespace in config.json that maps its own uid and gid (ct-spawn spec --rootless writes one)");
 		close(sv[0]);
 		close(sv[1]);
 		goto fail_fds;

@@ -146,6 +146,15 @@ test_expect_success 'without $XDG_RUNTIME_DIR or --root: a clear error' '
 	test_grep -- "--root DIR" err
 '
 
+test_expect_success 'a bundle without a user namespace: the error says it needs one' '
+	(cd r2 && jq "del(.linux.namespaces[] | select(.type == \"user\")) | del(.linux.uidMappings, .linux.gidMappings)" config.json >../nouserns.json) &&
+	mkdir -p r9 && mv nouserns.json r9/config.json &&
+	jq ".root.path = \"$TEST_DIR/r2/rootfs\"" r9/config.json >r9/c.json && mv r9/c.json r9/config.json &&
+	(cd r9 && test_must_fail as_user "$SPAWN" run "$(sid nouserns)") 2>err &&
+	test_grep "clone(.*Operation not permitted" err &&
+	test_grep "needs a user namespace" err
+'
+
 test_expect_success 'a memory limit the user cannot grant is an error naming it' '
 	rlbundle r3 $U:$U ".linux.resources = {\"memory\": {\"limit\": 67108864}} | .process.args = [\"true\"]" &&
 	(cd r3 && test_must_fail as_user "$SPAWN" run "$(sid limit)") 2>err &&

@@ -104,9 +104,9 @@ noreturn void cli_fail_code(const struct g_opts *g, const struct ct_err *e, int 
  * the whole id range (inside rootless Podman, say). */
 static int in_user_namespace(void)
 {
-	char b[128] = "";
+	char b[128] = "", *p = b;
 	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
-	unsigned long a = 0, h = 0, n = 0;
+	unsigned long v[3];
 	ssize_t r;
 
 	if (fd < 0)
@@ -116,8 +116,15 @@ static int in_user_namespace(void)
 	if (r <= 0)
 		return 0;
 	b[r] = 0;
-	return !(sscanf(b, "%lu %lu %lu", &a, &h, &n) == 3 && a == 0 && h == 0 &&
-		 n == 4294967295UL);
+	for (int i = 0; i < 3; i++) {
+		char *end;
+
+		v[i] = strtoul(p, &end, 10);
+		if (end == p)
+			return 1;
+		p = end;
+	}
+	return !(v[0] == 0 && v[1] == 0 && v[2] == 4294967295UL);
 }
 
 static int set_rootless(struct g_opts *g, const char *val)
