@@ -169,6 +169,14 @@ test_expect_success '--rootless false: the cgroup permission error is fatal; a b
 	test_grep "true, false or auto" err
 '
 
+test_expect_success 'an rlimit above the hard limit: a clear error' '
+	hard=$(as_user sh -c "ulimit -Hn") &&
+	rlbundle r10 $U:$U ".process.rlimits = [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 64, \"hard\": $((hard + 1))}] | .process.args = [\"true\"]" &&
+	(cd r10 && test_must_fail as_user "$SPAWN" run "$(sid rlimit)") 2>err &&
+	test_grep "setrlimit" err &&
+	test_grep "hard limit here is $hard" err
+'
+
 test_expect_success 'additionalGids under a setgroups-denied map: a clear error' '
 	rlbundle r4 $U:$U ".process.user.additionalGids = [0] | .process.args = [\"true\"]" &&
 	(cd r4 && test_must_fail as_user "$SPAWN" run "$(sid gids)") 2>err &&
