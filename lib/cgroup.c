@@ -418,7 +418,13 @@ static int rootless_skip(struct ct_cgroup *cg, const struct oci_spec *s, struct 
 	}
 	ct_say("cgroup: %s (rootless: no limits asked, so the container stays in the caller's cgroup)",
 	       e->msg);
-	ct_cgroup_destroy(cg, NULL);
+	/* what we made in a partly writable tree; never kill anything: a
+	 * directory that was there already may be someone else's */
+	for (int i = 0; i < CT_CG_NV1; i++)
+		if (cg->v1[i])
+			rmdir(cg->v1[i]);
+	if (cg->v2)
+		rmdir(cg->v2);
 	forget_dirs(cg);
 	memset(e, 0, sizeof *e);
 	return 0;
