@@ -106,6 +106,21 @@ test_expect_success 'the state root is $XDG_RUNTIME_DIR/ct-spawn; -d, state, exe
 	test ! -e "$TEST_DIR/xdg/ct-spawn/$id"
 '
 
+test_expect_success 'runc-style create, start, kill --all, delete as the user' '
+	id=$(sid create) &&
+	as_user "$SPAWN" create --bundle "$TEST_DIR/r2" "$id" &&
+	test "$(as_user "$SPAWN" state "$id" | jq -r .status)" = created &&
+	as_user "$SPAWN" start "$id" &&
+	test "$(as_user "$SPAWN" state "$id" | jq -r .status)" = running &&
+	as_user "$SPAWN" kill --all "$id" KILL &&
+	for i in $(seq 100); do
+		[ "$(as_user "$SPAWN" state "$id" | jq -r .status)" = stopped ] && break
+		sleep 0.05
+	done &&
+	as_user "$SPAWN" delete "$id" &&
+	test_must_fail as_user "$SPAWN" state "$id" 2>/dev/null
+'
+
 test_expect_success 'spec --rootless writes a bundle the user can run (no network namespace, /sys bound, no limits)' '
 	mkdir -p sp &&
 	cp -a "$TEST_DIR/base/rootfs" sp/rootfs &&
