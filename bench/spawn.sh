@@ -3,7 +3,9 @@
 # runc on one busybox bundle (made with t/lib/mkimage + umoci), process
 # /bin/true, new pid/net/ipc/uts/mount namespaces (umoci's default config).
 # Unique id per run; each runtime deletes its container after a foreground
-# run. Prints medians, the ratios ct/crun and ct/runc, and peak RSS.
+# run. Prints medians, the ratios ct/crun and ct/runc, and peak RSS; then
+# the same rootless (uid $ROOTLESS_UID, default 40123, on a
+# `ct-spawn spec --rootless` bundle).
 #
 # On a hybrid cgroup host crun 1.8 refuses to run unless hugetlb has its own
 # v1 hierarchy: the script mounts one for the run and removes it after.
@@ -76,6 +78,32 @@ printf '%-10s %10.2f\n' ct-spawn "$(echo "$ct" | awk '{ print $1 / 1000 }')"
 printf '%-10s %10.2f\n' runc "$(echo "$runc" | awk '{ print $1 / 1000 }')"
 [ -n "$crun" ] && printf 'ct/crun = %.2f\n' "$(echo "$ct $crun" | awk '{ print $1 / $2 }')"
 printf 'ct/runc = %.2f\n' "$(echo "$ct $runc" | awk '{ print $1 / $2 }')"
+# rootless: the same job run by an unprivileged uid (no passwd entry needed)
+# on a `ct-spawn spec --rootless` bundle (its own uid mapped to 0, no
+# network namespace, no cgroup), each runtime in its own state dir
+RL_UID=${ROOTLESS_UID:-40123}
+if command -v setpriv >/dev/null &&
+   setpriv --reuid="$RL_UID" --regid="$RL_UID" --clear-groups unshare -U true 2>/dev/null; then
+	chmod 755 "$W"
+	mkdir -p "$W/rl" "$W/xdg" && cp -a "$W/bundle/rootfs" "$W/rl/rootfs"
+	"$CT" spec --rootless --bundle "$W/rl"
+	jq --argjson u "$RL_UID" '.process.terminal = false | .process.args = ["/bin/true"] |
+		.linux.uidMappings[0].hostID = $u | .linux.gidMappings[0].hostID = $u' \
+		"$W/rl/config.json" >"$W/rl.json" && mv "$W/rl.json" "$W/rl/config.json"
+	chown -R "$RL_UID:$RL_UID" "$W/rl" "$W/xdg"
+	as_rl() { setpriv --reuid="$RL_UID" --regid="$RL_UID" --clear-groups env XDG_RUNTIME_DIR="$W/xdg" "$@"; }
+	rct=$(measure rl-ct as_rl "$CT" --root "$W/xdg/ct" run --bundle "$W/rl")
+	rcrun=$(measure rl-crun as_rl crun --root "$W/xdg/crun" run --bundle "$W/rl" 2>/dev/null || echo "")
+	rrunc=$(measure rl-runc as_rl runc --root "$W/xdg/runc" run --bundle "$W/rl" 2>/dev/null || echo "")
+	printf 'rootless (uid %s): ct-spawn %.2f ms' "$RL_UID" "$(echo "$rct" | awk '{ print $1 / 1000 }')"
+	[ -n "$rcrun" ] && printf ', crun %.2f ms (ct/crun = %.2f)' "$(echo "$rcrun" | awk '{ print $1 / 1000 }')" \
+		"$(echo "$rct $rcrun" | awk '{ print $1 / $2 }')"
+	[ -n "$rrunc" ] && printf ', runc %.2f ms (ct/runc = %.2f)' "$(echo "$rrunc" | awk '{ print $1 / 1000 }')" \
+		"$(echo "$rct $rrunc" | awk '{ print $1 / $2 }')"
+	echo
+else
+	echo "rootless: skipped (no setpriv, or unprivileged user namespaces are refused)"
+fi
 # the detached supervisor of `sleep 60` (conmon's, measured on this machine
 # kind: about 2.1 MB, shared/NOTES.md)
 jq '.process.args = ["sleep", "60"]' "$W/bundle/config.json" >"$W/sleep.json"

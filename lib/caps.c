@@ -65,10 +65,19 @@ int ct_caps_apply(const struct oci_process *p, struct ct_err *e)
 			      (unsigned long long)p->caps[OCI_CAP_INHERITABLE]);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return ct_err(e, errno, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-	for (int c = 0; c <= last; c++)
-		if ((p->caps[OCI_CAP_AMBIENT] & (1ULL << c)) &&
-		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+	for (int c = 0; c <= last; c++) {
+		if (!(p->caps[OCI_CAP_AMBIENT] & (1ULL << c)))
+			continue;
+		if (!(p->caps[OCI_CAP_INHERITABLE] & p->caps[OCI_CAP_PERMITTED] & (1ULL << c))) {
+			/* the kernel refuses it (EPERM); runc and crun leave it
+			 * out, and runc spec's default asks for just that */
+			ct_say("ambient CAP_%s left out: not in both the inheritable and permitted sets",
+			       oci_cap_name(c));
+			continue;
+		}
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
 			return ct_err(e, errno, "prctl(PR_CAP_AMBIENT_RAISE, CAP_%s)", oci_cap_name(c));
+	}
 	return 0;
 }
 

@@ -375,7 +375,79 @@ static int devices_v1(const struct ct_cgroup *cg, const struct oci_spec *s, stru
 	return 0;
 }
 
+int ct_cgroup_limits_asked(const struct oci_resources *r, char *what, size_t n)
+{
+	const char *w = r->mem_limit > 0 ? "memory.limit" : r->mem_swap > 0 ? "memory.swap" :
+			r->mem_reservation > 0 ? "memory.reservation" :
+			r->cpu_shares > 0 ? "cpu.shares" : r->cpu_quota > 0 ? "cpu.quota" :
+			r->cpu_period > 0 ? "cpu.period" : r->cpus && *r->cpus ? "cpu.cpus" :
+			r->mems && *r->mems ? "cpu.mems" : r->pids_limit > 0 ? "pids.limit" : NULL;
+
+	if (what && n)
+		snprintf(what, n, "%s", w ? w : "");
+	return w != NULL;
+}
+
+static int create_dirs(struct ct_cgroup *cg, struct ct_err *e);
+
+static void forget_dirs(struct ct_cgroup *cg)
+{
+	free(cg->path);
+	free(cg->v2);
+	cg->path = cg->v2 = NULL;
+	for (int i = 0; i < CT_CG_NV1; i++) {
+		free(cg->v1[i]);
+		cg->v1[i] = NULL;
+	}
+}
+
+/* Rootless: the cgroup tree is not ours. Without limits to enforce the
+ * container just runs in the caller's cgroup (as runc and crun do); with
+ * limits it is an error that says why. */
+static int rootless_skip(struct ct_cgroup *cg, const struct oci_spec *s, struct ct_err *e)
+{
+	char what[32];
+	int err = e->errnum;
+
+	if (!(err == EACCES || err == EPERM || err == EROFS))
+		return -1;
+	if (s && ct_cgroup_limits_asked(&s->res, what, sizeof what)) {
+		ct_err_hint(e, "config.json asks for a limit (linux.resources %s) but this user may not create cgroups there; a non-root caller gets limits only in a cgroup v2 tree delegated to it (systemd: Delegate=yes, with linux.cgroupsPath inside it), else remove linux.resources or run as root",
+			    what);
+		return -1;
+	}
+	ct_say("cgroup: %s (rootless: no limits asked, so the container stays in the caller's cgroup)",
+	       e->msg);
+	/* what we made in a partly writable tree; never kill anything: a
+	 * directory that was there already may be someone else's */
+	for (int i = 0; i < CT_CG_NV1; i++)
+		if (cg->v1[i])
+			rmdir(cg->v1[i]);
+	if (cg->v2)
+		rmdir(cg->v2);
+	forget_dirs(cg);
+	memset(e, 0, sizeof *e);
+	return 0;
+}
+
 int ct_cgroup_create(struct ct_cgroup *cg, const struct oci_spec *s, struct ct_err *e)
+{
+	struct ct_err le = { 0 };
+
+	if (!e)
+		e = &le;
+	if (create_dirs(cg, e) < 0)
+		return cg->rootless ? rootless_skip(cg, s, e) : -1;
+	if (!cg->path || !s)
+		return 0;
+	if (cg->mode == CT_CG_V2)
+		return limit_v2(cg, &s->res, e);
+	if (limit_v1(cg, &s->res, e) < 0 || (!cg->rootless && devices_v1(cg, s, e) < 0))
+		return -1;
+	return 0;
+}
+
+static int create_dirs(struct ct_cgroup *cg, struct ct_err *e)
 {
 	ct_say("cgroup %s (%s)", cg->path, ct_cgroup_mode_name(cg->mode));
 	for (int i = 0; i < CT_CG_NV1; i++) {
@@ -398,14 +470,9 @@ int ct_cgroup_create(struct ct_cgroup *cg, const struct oci_spec *s, struct ct_e
 				return -1;
 			free(cg->v2);	/* hybrid: the unified tree is optional */
 			cg->v2 = NULL;
+			memset(e, 0, sizeof *e);
 		}
 	}
-	if (!s)
-		return 0;
-	if (cg->mode == CT_CG_V2)
-		return limit_v2(cg, &s->res, e);
-	if (limit_v1(cg, &s->res, e) < 0 || devices_v1(cg, s, e) < 0)
-		return -1;
 	return 0;
 }
 
@@ -437,6 +504,8 @@ long ct_cgroup_oom_kills(const struct ct_cgroup *cg)
 	char b[4096];
 	const char *d;
 
+	if (!cg->path)
+		return 0;
 	if (cg->mode == CT_CG_V2)
 		return cg_read(cg->v2, "memory.events", b, sizeof b) == 0 ? field_of(b, "oom_kill") : 0;
 	d = ct_cgroup_dir(cg, "memory");
@@ -449,6 +518,8 @@ int ct_cgroup_freeze(const struct ct_cgroup *cg, int frozen, struct ct_err *e)
 {
 	const char *d;
 
+	if (!cg->path || !*cg->path)
+		return ct_err(e, 0, "the container has no cgroup of its own (a rootless run where the cgroup tree is not writable): nothing to freeze");
 	if (cg->mode == CT_CG_V2) {
 		const char *want = frozen ? "frozen 1" : "frozen 0";
 
@@ -485,6 +556,8 @@ int ct_cgroup_frozen(const struct ct_cgroup *cg)
 	char b[64];
 	const char *d;
 
+	if (!cg->path || !*cg->path)
+		return -1;
 	if (cg->mode == CT_CG_V2)
 		return cg_read(cg->v2, "cgroup.freeze", b, sizeof b) == 0 ? b[0] == '1' : -1;
 	d = ct_cgroup_dir(cg, "freezer");

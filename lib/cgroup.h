@@ -25,6 +25,9 @@ struct ct_cgroup {
 	char *path;			/* relative to each hierarchy's root */
 	char *v2;			/* unified dir (v2, or hybrid's), or NULL */
 	char *v1[CT_CG_NV1];		/* v1 dirs, NULL where not mounted */
+	int rootless;			/* set after init: a tree this caller may not
+					 * write is skipped when no limit is asked
+					 * (then path and every dir are NULL) */
 };
 
 /* "v1", "hybrid", "v2"; or NULL if no cgroup file system is mounted. */
@@ -35,7 +38,10 @@ char *ct_cgroup_path_for(const struct oci_spec *s, const char *id);
 
 /* Fill cg for path without touching the file system. */
 int ct_cgroup_init(struct ct_cgroup *cg, const char *path, struct ct_err *e);
-/* mkdir every directory (parents too) and apply limits and device rules. */
+/* mkdir every directory (parents too) and apply limits and device rules.
+ * With cg->rootless: no device rules (a user namespace cannot mknod), and
+ * a permission error skips the cgroup unless the spec asks for limits (a
+ * clear error then). */
 int ct_cgroup_create(struct ct_cgroup *cg, const struct oci_spec *s, struct ct_err *e);
 int ct_cgroup_add(const struct ct_cgroup *cg, pid_t pid, struct ct_err *e);
 /* How many OOM kills the memory controller counted (0 if unknown). */
@@ -54,6 +60,9 @@ const char *ct_cgroup_dir(const struct ct_cgroup *cg, const char *ctrl);
 void ct_cgroup_free(struct ct_cgroup *cg);
 /* "memory", "cpu"... for cg->v1[i] */
 const char *ct_cgroup_v1_name(int i);
+
+/* 1 when the spec's resources ask for any limit (memory, cpu, pids...). */
+int ct_cgroup_limits_asked(const struct oci_resources *r, char *what, size_t n);
 
 /* OCI cpu shares (2..262144) -> cgroup v2 cpu.weight (1..10000). */
 unsigned long ct_cgroup_shares_to_weight(unsigned long shares);

@@ -200,8 +200,8 @@ static int mount_cgroupfs(int rootfd, const struct oci_mount *m, const char *tar
 	unsigned long ro = m->flags & MS_RDONLY, fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	int dfd;
 
-	if (!cg)
-		return 0;	/* no cgroup of our own: leave it empty */
+	if (!cg || !cg->path)
+		return 0;	/* no cgroup of our own (rootless): leave it empty */
 	if (cg->mode == CT_CG_V2) {
 		if (mount("cgroup2", target, "cgroup2", fl | ro, NULL) == 0) {
 			ct_say("mount -t cgroup2 cgroup2 %s", m->dest);
@@ -258,6 +258,31 @@ static int mount_cgroupfs(int rootfd, const struct oci_mount *m, const char *tar
 	return e->msg[0] ? -1 : 0;
 }
 
+/* data without its gid=N option (NULL when it has none) */
+static char *without_gid(const char *data)
+{
+	struct ct_buf b = CT_BUF_INIT;
+	const char *p = data;
+	int found = 0;
+
+	while (p && *p) {
+		size_t l = strcspn(p, ",");
+
+		if (strncmp(p, "gid=", 4) == 0 && l >= 4)
+			found = 1;
+		else
+			ct_buf_printf(&b, "%s%.*s", b.len ? "," : "", (int)l, p);
+		p += l;
+		if (*p == ',')
+			p++;
+	}
+	if (!found) {
+		ct_buf_free(&b);
+		return NULL;
+	}
+	return b.data ? b.data : ct_xstrdup("");
+}
+
 static int mount_one(int rootfd, const struct oci_mount *m, const char *target,
 		     const struct ct_rootfs_opts *o, struct ct_err *e)
 {
@@ -272,6 +297,20 @@ static int mount_one(int rootfd, const struct oci_mount *m, const char *target,
 		ct_say("mount -t %s %s %s%s%s", m->type, m->source, m->dest,
 		       m->data ? " -o " : "", m->data ? m->data : "");
 		return 0;
+	}
+	if (errno == EINVAL && userns && strcmp(m->type, "devpts") == 0) {
+		/* gid=5 (tty) is not mapped in a single-id user namespace:
+		 * the ptys then belong to the caller's group, as with crun */
+		char *d = without_gid(m->data);
+		int r = -1;
+
+		if (d && (r = mount(m->source, target, m->type, flags, d)) == 0)
+			ct_say("mount -t devpts %s %s -o %s (gid= dropped: that group is not mapped in the user namespace)",
+			       m->source, m->dest, d);
+		free(d);
+		if (r == 0)
+			return 0;
+		errno = EINVAL;
 	}
 	if ((errno == EPERM || errno == EBUSY) &&
 	    (strcmp(m->type, "sysfs") == 0 || strcmp(m->type, "mqueue") == 0)) {
@@ -614,7 +653,7 @@ static int readonly_path(const char *p, struct ct_err *e)
 	return 0;
 }
 
-static int write_sysctls(const json_t *sysctl, struct ct_err *e)
+static int write_sysctls(const json_t *sysctl, int userns, struct ct_err *e)
 {
 	const char *k;
 	json_t *v;
@@ -636,6 +675,8 @@ static int write_sysctls(const json_t *sysctl, struct ct_err *e)
 			ct_err(e, errno, "sysctl %s=%s (write %s)", k, val, p);
 			if (fd >= 0)
 				close(fd);
+			if (userns && (e->errnum == EACCES || e->errnum == EPERM || e->errnum == EROFS))
+				ct_err_hint(e, "in a user namespace only the sysctls of namespaces it owns can be set (net.* with a network namespace of its own, kernel.shm*/msg*/sem and fs.mqueue.* with an ipc one); drop it from linux.sysctl or run the container as root");
 			free(p);
 			return -1;
 		}
@@ -670,7 +711,7 @@ int ct_rootfs_finish(const struct oci_spec *s, struct ct_rootfs_opts *o,
 	}
 	close(rootfd);
 	/* before /proc/sys becomes read-only */
-	if (s->sysctl && write_sysctls(s->sysctl, e) < 0)
+	if (s->sysctl && write_sysctls(s->sysctl, o->userns, e) < 0)
 		return -1;
 	for (char **p = s->masked; p && *p; p++)
 		if (mask_path(*p, e) < 0)

@@ -148,7 +148,7 @@ static int set_rlimits(const struct oci_process *p, struct ct_err *e)
 	return 0;
 }
 
-static int set_oom(const struct oci_process *p, struct ct_err *e)
+static int set_oom(const struct oci_process *p, int unprivileged, struct ct_err *e)
 {
 	char v[16];
 	int fd;
@@ -161,6 +161,8 @@ static int set_oom(const struct oci_process *p, struct ct_err *e)
 		ct_err(e, errno, "write %s to /proc/self/oom_score_adj", v);
 		if (fd >= 0)
 			close(fd);
+		if (unprivileged)
+			return ct_err_hint(e, "lowering it needs CAP_SYS_RESOURCE in the host's user namespace, which a rootless container never has: ask for a value at least the caller's (cat /proc/self/oom_score_adj) or run as root");
 		return ct_err_hint(e, "lowering it needs CAP_SYS_RESOURCE");
 	}
 	close(fd);
@@ -302,13 +304,26 @@ fail:
 	return -1;
 }
 
+/* "deny" in /proc/self/setgroups: setgroups(2) fails with EPERM here */
+static int setgroups_denied(void)
+{
+	char b[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, b, sizeof b - 1);
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && strncmp(b, "deny", 4) == 0;
+}
+
 /* Become the process: everything after the root is in place. */
 static int finalize(const struct ct_spawn *sp, int userns, struct ct_err *e)
 {
 	const struct oci_process *p = sp->proc;
 	const struct oci_spec *s = sp->spec;
+	int nogroups = 0;
 
-	if (set_rlimits(p, e) < 0 || set_oom(p, e) < 0)
+	if (set_rlimits(p, e) < 0 || set_oom(p, sp->unprivileged, e) < 0)
 		return -1;
 	if (chdir(p->cwd) < 0) {
 		if (errno != ENOENT || sp->mode == CT_SPAWN_EXEC)
@@ -328,8 +343,14 @@ static int finalize(const struct ct_spawn *sp, int userns, struct ct_err *e)
 		return -1;
 	if (p->has_caps && ct_caps_set_bounding(p->caps[OCI_CAP_BOUNDING], e) < 0)
 		return -1;
-	(void)userns;
-	if (set_identity(p, 0, e) < 0)
+	if (userns && setgroups_denied()) {
+		/* a single-id map written without helpers */
+		if (p->ngids)
+			return ct_err(e, 0, "process.user.additionalGids (%zu groups) cannot be set: this user namespace denies setgroups (its gid map was written without newgidmap)",
+				      p->ngids);
+		nogroups = 1;
+	}
+	if (set_identity(p, nogroups, e) < 0)
 		return -1;
 	if (p->has_caps) {
 		if (ct_verbose()) {
@@ -472,18 +493,28 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 
 	if (!sp->no_pdeathsig)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* not dumpable while it holds host fds (its root and cwd are the
+	 * host's); but a non-root caller (and newuidmap, which checks who owns
+	 * /proc/PID) must still be able to write a new container's maps: the
+	 * parent made itself dumpable before clone for that. exec writes no
+	 * maps, and is born in the container's pid namespace, in reach of
+	 * its processes: it stays undumpable until it is inside. */
+	if (!sp->unprivileged || sp->mode == CT_SPAWN_EXEC)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* with the host's credentials still: a bundle only root can reach */
 	ro.rootfd = sp->mode == CT_SPAWN_EXEC ? -1 :
 		    open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (read(sock, &go, 1) != 1)
 		_exit(CT_EXIT_FAIL);	/* the parent is gone */
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	if (sp->mode != CT_SPAWN_EXEC)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 
 	if (sp->mode == CT_SPAWN_EXEC) {
 		/* user first: the others belong to it */
 		static const int order[] = { CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWNET,
 					     CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP };
+
+		userns = sp->userns_joined;
 		for (int i = 0; i < 6; i++) {
 			if (nsfds[i] < 0)
 				continue;
@@ -497,6 +528,8 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 			if (order[i] == CLONE_NEWUSER)
 				userns = 1;
 		}
+		/* the container's root and cwd now (mount namespace joined) */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 		if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
 			ct_err(&e, errno, "become root in the container's user namespace");
 			child_fail(sock, &e);
@@ -641,6 +674,127 @@ static int write_map(pid_t pid, const char *file, const struct oci_idmap *m, siz
 	return r;
 }
 
+/* The one map an unprivileged caller may write itself: its own id, once. */
+static int own_single_map(const struct oci_idmap *m, size_t n, uint32_t own)
+{
+	return n == 1 && m[0].size == 1 && m[0].host == own;
+}
+
+static void map_text(struct ct_buf *b, const struct oci_idmap *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ct_buf_printf(b, "%s%u %u %u", i ? ", " : "", m[i].ctr, m[i].host, m[i].size);
+}
+
+/* A non-root caller's other maps: the setuid helper (newuidmap/newgidmap
+ * from shadow's uidmap package) checks them against /etc/subuid or
+ * /etc/subgid and writes them for us. */
+static int helper_map(pid_t pid, const char *helper, const struct oci_idmap *m, size_t n,
+		      struct ct_err *e)
+{
+	const char *sub = strcmp(helper, "newuidmap") == 0 ? "/etc/subuid" : "/etc/subgid";
+	const char *kind = strcmp(helper, "newuidmap") == 0 ? "uid" : "gid";
+	unsigned own = strcmp(helper, "newuidmap") == 0 ? (unsigned)geteuid() : (unsigned)getegid();
+	char path[PATH_MAX], msg[PATH_MAX + 64], **argv;
+	struct ct_buf b = CT_BUF_INIT;
+	size_t k = 0;
+	pid_t h;
+	int st;
+
+	map_text(&b, m, n);
+	if (ct_lookpath(helper, getenv("PATH"), path, sizeof path, msg, sizeof msg) != 0) {
+		ct_err(e, 0, "config.json maps %ss %s, which only root or %s may write; %s is not in $PATH",
+		       kind, b.data ? b.data : "", helper, helper);
+		ct_buf_free(&b);
+		return ct_err_hint(e, "install it (Debian: apt install uidmap) and give your user a range in %s (usermod --add-sub%ss 100000-165535 USER), or map only your own %s: [{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
+				   sub, kind, kind, own);
+	}
+	argv = ct_xcalloc(3 * n + 3, sizeof *argv);
+	argv[k++] = ct_xstrdup(helper);
+	argv[k++] = ct_xasprintf("%d", (int)pid);
+	for (size_t i = 0; i < n; i++) {
+		argv[k++] = ct_xasprintf("%u", m[i].ctr);
+		argv[k++] = ct_xasprintf("%u", m[i].host);
+		argv[k++] = ct_xasprintf("%u", m[i].size);
+	}
+	ct_say("%s %d %s (%s)", helper, (int)pid, b.data ? b.data : "", path);
+	h = fork();
+	if (h == 0) {
+		execv(path, argv);
+		fprintf(stderr, "%s: exec %s: %s\n", ct_prog(), path, strerror(errno));
+		_exit(127);
+	}
+	for (size_t i = 0; i < k; i++)
+		free(argv[i]);
+	free(argv);
+	if (h < 0) {
+		ct_buf_free(&b);
+		return ct_err(e, errno, "fork for %s", helper);
+	}
+	while (waitpid(h, &st, 0) < 0)
+		if (errno != EINTR) {
+			ct_buf_free(&b);
+			return ct_err(e, errno, "wait for %s", helper);
+		}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		ct_err(e, 0, "%s %d %s failed (status %d)", path, (int)pid, b.data ? b.data : "",
+		       ct_exit_status(st));
+		ct_buf_free(&b);
+		return ct_err_hint(e, "%s allows only the ranges %s gives your user (and your own %s); add one (usermod --add-sub%ss 100000-165535 USER) or map only your own %s: [{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
+				   helper, sub, kind, kind, kind, own);
+	}
+	ct_buf_free(&b);
+	return 0;
+}
+
+static int write_setgroups_deny(pid_t pid, struct ct_err *e)
+{
+	char p[64];
+	int fd;
+
+	snprintf(p, sizeof p, "/proc/%d/setgroups", (int)pid);
+	fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || ct_write_all(fd, "deny", 4) < 0) {
+		ct_err(e, errno, "write deny to %s", p);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	ct_say("setgroups: deny (an unprivileged gid_map needs it: no dropping groups to pass a deny rule)");
+	return 0;
+}
+
+/* Root writes any map itself; anyone else writes only "0 own-id 1" (after
+ * denying setgroups, for gid_map) and leaves the rest to the helpers. */
+static int set_maps(pid_t pid, const struct oci_spec *s, struct ct_err *e)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (uid != 0 && (!s->nuidmap || !s->ngidmap))
+		return ct_err(e, 0, "config.json asks for a user namespace but has no %s; a non-root caller must map at least its own id: [{\"containerID\": 0, \"hostID\": %u, \"size\": 1}]",
+			      !s->nuidmap ? "linux.uidMappings" : "linux.gidMappings",
+			      !s->nuidmap ? (unsigned)uid : (unsigned)gid);
+	if (uid == 0)
+		return write_map(pid, "uid_map", s->uidmap, s->nuidmap, e) < 0 ||
+		       write_map(pid, "gid_map", s->gidmap, s->ngidmap, e) < 0 ? -1 : 0;
+	if (own_single_map(s->uidmap, s->nuidmap, uid)) {
+		if (write_map(pid, "uid_map", s->uidmap, s->nuidmap, e) < 0)
+			return -1;
+	} else if (helper_map(pid, "newuidmap", s->uidmap, s->nuidmap, e) < 0) {
+		return -1;
+	}
+	if (own_single_map(s->gidmap, s->ngidmap, gid)) {
+		if (write_setgroups_deny(pid, e) < 0 ||
+		    write_map(pid, "gid_map", s->gidmap, s->ngidmap, e) < 0)
+			return -1;
+	} else if (helper_map(pid, "newgidmap", s->gidmap, s->ngidmap, e) < 0) {
+		return -1;
+	}
+	return 0;
+}
+
 static const char *flag_names(int flags, char *b, size_t n)
 {
 	static const struct { int f; const char *s; } fl[] = {
@@ -759,6 +913,20 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 	} else if (open_target_ns(sp->join_pid, nsfds, &pidfd, e) < 0) {
 		goto fail_fds;
 	}
+	sp->userns_joined = 0;
+	if (pidfd >= 0 && nsfds[0] >= 0 && geteuid() != 0) {
+		/* rootless: joining the pid namespace needs CAP_SYS_ADMIN in
+		 * our own user namespace too, which only the container's gives
+		 * us (we own it): join that first, the child inherits it */
+		if (setns(nsfds[0], CLONE_NEWUSER) < 0) {
+			ct_err(e, errno, "setns(user namespace of pid %d)", (int)sp->join_pid);
+			goto fail_fds;
+		}
+		ct_say("setns user namespace of pid %d (before its pid namespace)", (int)sp->join_pid);
+		close(nsfds[0]);
+		nsfds[0] = -1;
+		sp->userns_joined = 1;
+	}
 	if (pidfd >= 0) {
 		if (setns(pidfd, CLONE_NEWPID) < 0) {
 			ct_err(e, errno, "setns(pid namespace of %d)", (int)sp->join_pid);
@@ -779,10 +947,23 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 	}
 	if (s->seccomp)
 		ct_seccomp_prepare(s->seccomp);	/* built once, kept in /run/ct-spawn */
+	/* a run from the sealed memfd starts undumpable, and /proc/PID of an
+	 * undumpable process is root's: a non-root caller could not write
+	 * its child's uid_map, nor newuidmap (it checks who owns /proc/PID) */
+	sp->unprivileged = geteuid() != 0;
+	if (sp->unprivileged && sp->mode != CT_SPAWN_EXEC &&
+	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+		ct_err(e, errno, "prctl(PR_SET_DUMPABLE, 1)");
+		close(sv[0]);
+		close(sv[1]);
+		goto fail_fds;
+	}
 	ct_say("clone(%s)", flag_names(flags, fb, sizeof fb));
 	pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, NULL);
 	if (pid < 0) {
 		ct_err(e, errno, "clone(%s)", fb);
+		if (errno == EPERM && geteuid() != 0 && !(flags & CLONE_NEWUSER))
+			ct_err_hint(e, "only root may make these namespaces; a non-root user needs a user namespace in config.json that maps its own uid and gid (ct-spawn spec --rootless writes one)");
 		close(sv[0]);
 		close(sv[1]);
 		goto fail_fds;
@@ -803,8 +984,7 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 		close(pidfd);
 	sp->pid = pid;
 	if (flags & CLONE_NEWUSER) {
-		if (write_map(pid, "uid_map", s->uidmap, s->nuidmap, e) < 0 ||
-		    write_map(pid, "gid_map", s->gidmap, s->ngidmap, e) < 0)
+		if (set_maps(pid, s, e) < 0)
 			goto fail_child;
 	}
 	if (sp->cg && ct_cgroup_add(sp->cg, pid, e) < 0)

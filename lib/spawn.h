@@ -38,6 +38,9 @@ struct ct_spawn {
 	pid_t pid;
 	int master;			/* pty master for the caller, or -1 */
 	int console_fd;			/* connected console socket (internal) */
+	int unprivileged;		/* the caller is not root (internal) */
+	int userns_joined;		/* exec: the parent joined the user
+					 * namespace already (internal) */
 	int exit_code;			/* on failure: 1, or 127 (command not
 					 * found) / 126 (not runnable), as Docker */
 };

@@ -12,6 +12,9 @@ struct g_opts {
 	int log_json;		/* --log-format json */
 	int systemd_cgroup;
 	char **argv;		/* the whole command line, for the sealed re-exec */
+	int rootless;		/* --rootless (auto: not root, or in a user
+				 * namespace): cgroup permission errors skip
+				 * the cgroup when no limit is asked */
 };
 
 /* Report e on stderr and, with --log, in the log file; exit 1. */
@@ -31,6 +34,7 @@ int verb_ps(const struct g_opts *g, int argc, char **argv);
 int verb_pause(const struct g_opts *g, int argc, char **argv, int pause);
 int verb_exec(const struct g_opts *g, int argc, char **argv);
 int verb_features(const struct g_opts *g, int argc, char **argv);
+int verb_spec(const struct g_opts *g, int argc, char **argv);
 int verb_attach(const struct g_opts *g, int argc, char **argv);
 /* attach.c: connect to ROOT/ID/attach.sock; relay this terminal or stdio
  * until the container ends (its status) or ctrl-p ctrl-q (0) */

@@ -40,11 +40,15 @@ static void usage(FILE *f)
 	      "  attach    [--no-stdin] ID: the terminal/stdio of a run -d container\n"
 	      "            (ctrl-p ctrl-q detaches; exits with its status)\n"
 	      "  features  what this runtime supports, as JSON\n"
+	      "  spec      [--rootless] [--bundle DIR] write a starting config.json\n"
 	      "  init      tiny init for PID 1: reaps zombies, forwards signals\n"
 	      "\n"
 	      "Global options:\n"
-	      "  --root DIR        state of runc-style containers (/run/ct-spawn)\n"
+	      "  --root DIR        container state (/run/ct-spawn; not root:\n"
+	      "                    $XDG_RUNTIME_DIR/ct-spawn)\n"
 	      "  --log FILE        also log errors there; --log-format text|json\n"
+	      "  --rootless true|false|auto   true: skip a cgroup tree we may not write\n"
+	      "                    when no limit is asked (auto: not root; ct-spawn(1))\n"
 	      "  --debug, -v       narrate every kernel-level step on stderr\n"
 	      "  -h, --help        this help; --version\n"
 	      "Run options: -t allocate a pty, --init (tiny PID 1), --pid-file F,\n"
@@ -96,10 +100,65 @@ noreturn void cli_fail_code(const struct g_opts *g, const struct ct_err *e, int 
 	exit(code);
 }
 
+/* runc's "auto": not root, or root of a user namespace that does not map
+ * the whole id range (inside rootless Podman, say). */
+static int in_user_namespace(void)
+{
+	char b[128] = "", *p = b;
+	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	unsigned long v[3];
+	ssize_t r;
+
+	if (fd < 0)
+		return 0;
+	r = read(fd, b, sizeof b - 1);
+	close(fd);
+	if (r <= 0)
+		return 0;
+	b[r] = 0;
+	for (int i = 0; i < 3; i++) {
+		char *end;
+
+		v[i] = strtoul(p, &end, 10);
+		if (end == p)
+			return 1;
+		p = end;
+	}
+	return !(v[0] == 0 && v[1] == 0 && v[2] == 4294967295UL);
+}
+
+static int set_rootless(struct g_opts *g, const char *val)
+{
+	if (strcmp(val, "true") == 0)
+		g->rootless = 1;
+	else if (strcmp(val, "false") == 0)
+		g->rootless = 0;
+	else if (strcmp(val, "auto") == 0)
+		g->rootless = geteuid() != 0 || in_user_namespace();
+	else
+		ct_die_usage("--rootless wants true, false or auto, not '%s'", val);
+	return 1;
+}
+
+/* runc's default for a non-root caller: $XDG_RUNTIME_DIR/runc; ours
+ * $XDG_RUNTIME_DIR/ct-spawn (/run/ct-spawn is root's). */
+static const char *default_root(const char *verb)
+{
+	const char *x = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0 || strcmp(verb, "init") == 0 || strcmp(verb, "features") == 0 ||
+	    strcmp(verb, "spec") == 0)
+		return CT_RT_DEFAULT_ROOT;
+	if (!x || x[0] != '/')
+		ct_die("no state directory for a non-root user: $XDG_RUNTIME_DIR is %s; set it (a directory of your own, as pam_systemd makes /run/user/%u) or give --root DIR",
+		       x ? "not absolute" : "not set", (unsigned)geteuid());
+	return ct_xasprintf("%s/ct-spawn", x);
+}
+
 int ct_spawn_main(int argc, char **argv)
 {
-	struct g_opts g = { CT_RT_DEFAULT_ROOT, NULL, 0, 0 };
-	int i, verbose = 0;
+	struct g_opts g = { NULL, NULL, 0, 0, 0 };
+	int i, verbose = 0, rootless_set = 0;
 	const char *verb;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -129,7 +188,9 @@ int ct_spawn_main(int argc, char **argv)
 				g.log = val;
 			else if (strcmp(k, "--log-format") == 0)
 				g.log_json = strcmp(val, "json") == 0;
-			else if (strcmp(k, "--criu") != 0 && strcmp(k, "--rootless") != 0)
+			else if (strcmp(k, "--rootless") == 0)
+				rootless_set = set_rootless(&g, val);
+			else if (strcmp(k, "--criu") != 0)
 				ct_die_usage("unknown global option %s (see ct-spawn --help)", k);
 			free(k);
 		} else if (strcmp(a, "--root") == 0 || strcmp(a, "--log") == 0 ||
@@ -144,12 +205,18 @@ int ct_spawn_main(int argc, char **argv)
 				g.log = val;
 			else if (strcmp(a, "--log-format") == 0)
 				g.log_json = strcmp(val, "json") == 0;
+			else if (strcmp(a, "--rootless") == 0)
+				rootless_set = set_rootless(&g, val);
 		} else {
 			ct_die_usage("unknown global option %s (see ct-spawn --help)", a);
 		}
 	}
 	ct_set_verbose(verbose);
-	if (g.root[0] != '/') {
+	if (!rootless_set)
+		set_rootless(&g, "auto");
+	if (i < argc && !g.root)
+		g.root = default_root(argv[i]);
+	if (g.root && g.root[0] != '/') {
 		/* the supervisor works from "/"; keep the state where it was asked */
 		char cwd[PATH_MAX];
 
@@ -203,5 +270,7 @@ int ct_spawn_main(int argc, char **argv)
 		return verb_attach(&g, argc, argv);
 	if (strcmp(verb, "features") == 0)
 		return verb_features(&g, argc, argv);
+	if (strcmp(verb, "spec") == 0)
+		return verb_spec(&g, argc, argv);
 	ct_die_usage("unknown verb '%s' (checkpoint, restore, update, events are not supported; see ct-spawn --help)", verb);
 }

@@ -311,7 +311,10 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		cli_fail(g, &e);
 	}
 	cgpath = ct_cgroup_path_for(&s, id);
-	if (ct_cgroup_init(&cg, cgpath, &e) < 0 || ct_cgroup_create(&cg, &s, &e) < 0)
+	if (ct_cgroup_init(&cg, cgpath, &e) < 0)
+		goto fail;
+	cg.rootless = g->rootless;
+	if (ct_cgroup_create(&cg, &s, &e) < 0)
 		goto fail;
 	if (!create && o.detach && !o.console_socket) {
 		/* a supervised container: logs, state.ini, restarts */

@@ -12,6 +12,7 @@
 #include "say.h"
 #include "spawn.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -337,6 +339,44 @@ int verb_list(const struct g_opts *g, int argc, char **argv)
 	return 0;
 }
 
+/* A container without a cgroup of its own (rootless): its processes are
+ * those in its init's pid namespace. */
+static int pidns_pids(pid_t init, pid_t **pids, size_t *n, struct ct_err *e)
+{
+	char p[64];
+	struct stat ns, st;
+	struct dirent *d;
+	size_t cap = 16;
+	DIR *dir;
+
+	*n = 0;
+	*pids = ct_xcalloc(cap, sizeof **pids);
+	snprintf(p, sizeof p, "/proc/%d/ns/pid", (int)init);
+	if (stat(p, &ns) < 0)
+		return ct_err(e, errno, "stat %s", p);
+	if (stat("/proc/self/ns/pid", &st) == 0 && st.st_ino == ns.st_ino &&
+	    st.st_dev == ns.st_dev) {
+		(*pids)[(*n)++] = init;	/* no pid namespace of its own */
+		return 0;
+	}
+	if (!(dir = opendir("/proc")))
+		return ct_err(e, errno, "opendir /proc");
+	while ((d = readdir(dir))) {
+		pid_t pid = (pid_t)strtol(d->d_name, NULL, 10);
+
+		if (pid <= 0)
+			continue;
+		snprintf(p, sizeof p, "/proc/%d/ns/pid", (int)pid);
+		if (stat(p, &st) < 0 || st.st_ino != ns.st_ino || st.st_dev != ns.st_dev)
+			continue;
+		if (*n == cap)
+			*pids = ct_xrealloc(*pids, (cap *= 2) * sizeof **pids);
+		(*pids)[(*n)++] = pid;
+	}
+	closedir(dir);
+	return 0;
+}
+
 int verb_ps(const struct g_opts *g, int argc, char **argv)
 {
 	int json = want_json(argc, argv, NULL);
@@ -349,8 +389,18 @@ int verb_ps(const struct g_opts *g, int argc, char **argv)
 	if (argc - optind != 1)
 		ct_die_usage("usage: ct-spawn ps [--format json] ID");
 	load_or_fail(g, argv[optind], &st);
-	if (ct_cgroup_init(&cg, st.cgroup, &e) < 0 || ct_cgroup_pids(&cg, &pids, &n, &e) < 0)
+	memset(&cg, 0, sizeof cg);
+	if (!*st.cgroup) {
+		if (!ct_rt_alive(&st)) {
+			pids = ct_xcalloc(1, sizeof *pids);
+			n = 0;
+		} else if (pidns_pids(st.pid, &pids, &n, &e) < 0) {
+			cli_fail(g, &e);
+		}
+	} else if (ct_cgroup_init(&cg, st.cgroup, &e) < 0 ||
+		   ct_cgroup_pids(&cg, &pids, &n, &e) < 0) {
 		cli_fail(g, &e);
+	}
 	if (json) {
 		json_t *a = json_array();
 
