@@ -126,17 +126,11 @@ static int cg_write(const char *dir, const char *file, const char *val, struct c
 static int cg_read(const char *dir, const char *file, char *out, size_t n)
 {
 	char *p = ct_xasprintf("%s/%s", dir, file);
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	ssize_t r = -1;
+	ssize_t r = ct_read_small(p, out, n);
 
 	free(p);
-	if (fd < 0)
-		return -1;
-	r = ct_read_full(fd, out, n - 1);
-	close(fd);
 	if (r < 0)
 		return -1;
-	out[r] = 0;
 	while (r > 0 && out[r - 1] == '\n')
 		out[--r] = 0;
 	return 0;

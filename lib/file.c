@@ -51,6 +51,21 @@ ssize_t ct_read_full(int fd, void *data, size_t len)
 	return (ssize_t)got;
 }
 
+ssize_t ct_read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = ct_read_full(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 static void split_path(const char *path, char *dir, size_t dlen,
 		       const char **base)
 {

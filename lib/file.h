@@ -42,6 +42,10 @@ int ct_write_all(int fd, const void *data, size_t len);
 /* Read up to len bytes, retrying on EINTR; returns bytes read or -1. */
 ssize_t ct_read_full(int fd, void *data, size_t len);
 
+/* A small file (/proc/PID/stat, a cgroup file) into buf: at most size - 1
+ * bytes, NUL-terminated. Returns the length, or -1 with errno set. */
+ssize_t ct_read_small(const char *path, char *buf, size_t size);
+
 int ct_fsync_dir(const char *dir, struct ct_err *e);
 /* mkdir -p; existing directories are fine, anything else in the way is not */
 int ct_mkdir_p(const char *path, mode_t mode, struct ct_err *e);

@@ -40,18 +40,11 @@ unsigned long long ct_proc_starttime(pid_t pid)
 {
 	char p[64], b[1024], *c;
 	unsigned long long v = 0;
-	int fd, i;
-	ssize_t n;
+	int i;
 
 	snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (ct_read_small(p, b, sizeof b) <= 0)
 		return 0;
-	n = ct_read_full(fd, b, sizeof b - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	b[n] = 0;
 	c = strrchr(b, ')');	/* comm may hold spaces */
 	if (!c)
 		return 0;

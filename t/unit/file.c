@@ -50,6 +50,21 @@ int main(void)
 	is_str(ct_buf_str(&b), "a=2\n", "new content");
 	is_int(count_entries(dir), 1, "no temporary file left behind");
 
+	ok(ct_write_file_volatile(path, "a=3\n", 4, 0644, &e) == 0, "volatile write replaces");
+	ct_buf_reset(&b);
+	ok(ct_read_file(path, &b, 1024, &e) == 0, "read back");
+	is_str(ct_buf_str(&b), "a=3\n", "its content");
+	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644, "volatile write: mode as asked");
+	is_int(count_entries(dir), 1, "no temporary file left by the volatile write");
+	{
+		char small[4];
+
+		is_int((int)ct_read_small(path, small, sizeof small), 3, "read_small stops at size - 1");
+		is_str(small, "a=3", "read_small NUL-terminates");
+		ok(ct_read_small("/nonexistent/x", small, sizeof small) < 0 && errno == ENOENT,
+		   "read_small of a missing file: -1, ENOENT");
+	}
+
 	ct_buf_reset(&b);
 	ok(ct_read_file(path, &b, 2, &e) < 0 && strstr(e.msg, "larger than 2"), "size limit: %s", e.msg);
 	ok(ct_read_file("/nonexistent/x", &b, 10, &e) < 0 &&
