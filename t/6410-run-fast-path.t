@@ -79,6 +79,19 @@ test_expect_success STRACE 'ct run --rm starts only the tools, even with the roo
 	test_cmp expect progs
 '
 
+test_expect_success 'a throw-away container whose unsynced files a crash emptied: Dead in ps -a, rm removes it' '
+	id=$(ct create --rm --network none busybox true) &&
+	: >"$CT_ROOT/containers/$id/ct.ini" &&
+	: >"$CT_ROOT/containers/$id/config.json" &&
+	ct ps -a --no-trunc --format "{{.ID}} {{.Status}}" >ps &&
+	grep -qx "$id Dead" ps &&
+	ct rm "$id" >out 2>err &&
+	grep -qx "$id" out &&
+	grep -q "removing what is there" err &&
+	! test -e "$CT_ROOT/containers/$id" &&
+	! grep -q "$CT_ROOT/containers/$id" /proc/mounts
+'
+
 test_expect_success 'values with quotes and spaces reach the container intact' '
 	ct run --rm --network none -e "Q=it'"'"'s a \"test\" \$HOME" busybox env >out &&
 	grep -qx "Q=it'"'"'s a \"test\" \$HOME" out &&

@@ -425,12 +425,22 @@ static int container_running(const struct ct_container *c)
 
 static int do_umount(const char *root, const char *what, int rm)
 {
-	struct ct_container c;
+	struct ct_container c = { 0 };
 	struct ct_err e;
 	char *rootfs;
 
-	if (ct_container_lookup(root, what, &c, &e) < 0)
-		ct_die_err(&e);
+	if (ct_container_lookup(root, what, &c, &e) < 0) {
+		char *dir = ct_xasprintf("%s/containers/%s", root, what);
+
+		/* a ct.ini a crash left empty or cut (a --rm container's is not
+		 * synced): named by its full id, the container can still go */
+		if (!rm || !ct_container_id_valid(what) || !ct_exists(dir))
+			ct_die_err(&e);
+		ct_warn("%s; removing what is there", e.msg);
+		memset(&c, 0, sizeof c);
+		ct_strlcpy(c.id, what, sizeof c.id);
+		c.dir = dir;
+	}
 	if (container_running(&c))
 		ct_die("container %.12s is running: stop it first (ct-spawn kill)", c.id);
 	rootfs = ct_xasprintf("%s/rootfs", c.dir);

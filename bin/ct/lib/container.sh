@@ -109,7 +109,7 @@ function field(name, i,   k) {
 	if (name == "Image") return IMG[i]
 	if (name == "Command") return "\"" (notrunc ? CMD[i] : ell(CMD[i], 20)) "\""
 	if (name == "CreatedAt") return CRA[i]
-	if (name == "RunningFor") return human(now - CRE[i]) " ago"
+	if (name == "RunningFor") return CRE[i] ? human(now - CRE[i]) " ago" : ""
 	if (name == "Status") return STATUS[i]
 	if (name == "State") return ST[i]
 	if (name == "Ports") return PORTS[i]
@@ -196,18 +196,18 @@ BEGIN {
 	for (j = 1; j <= n; j++) if (N[j] != "") iniread(N[j], EP)
 	n = split(sizes, N, "\n")
 	for (j = 1; j <= n; j++) if (split(N[j], Z, " ") == 2) SZ[Z[1]] = Z[2]
-}
-FNR == 1 {
-	nc++
-	d = FILENAME; sub(/\/ct\.ini$/, "", d)
-	id = d; sub(/.*\//, "", id)
-	ID[nc] = id
+	# every container, also one whose ct.ini a crash left empty
+	for (j = 1; j < ARGC; j++) {
+		d = ARGV[j]; sub(/\/ct\.ini$/, "", d)
+		id = d; sub(/.*\//, "", id)
+		ID[++nc] = id; IDX[ARGV[j]] = nc
+	}
 }
 {
 	i = index($0, "="); if (!i || $0 ~ /^[ \t]*\[/) next
 	k = substr($0, 1, i - 1); v = substr($0, i + 1)
 	gsub(/^[ \t]+|[ \t]+$/, "", k); gsub(/^[ \t]+|[ \t]+$/, "", v)
-	C[nc, k] = v
+	C[IDX[FILENAME], k] = v
 }
 END {
 	if (bad) exit 125
@@ -234,8 +234,10 @@ END {
 				}
 			} else st = (s == "restarting") ? "restarting" : "exited"
 		} else st = "exited"
+		if (C[i, "id"] != ID[i]) st = "dead"	# its ct.ini is damaged: only rm can help
 		ST[i] = st
-		if (st == "created") STATUS[i] = "Created"
+		if (st == "dead") STATUS[i] = "Dead"
+		else if (st == "created") STATUS[i] = "Created"
 		else if (st == "exited") STATUS[i] = "Exited (" CODE[i] ") " human(now - epoch(S["finished"])) " ago"
 		else if (st == "restarting") STATUS[i] = "Restarting (" CODE[i] ") " human(now - epoch(S["finished"])) " ago"
 		else {
