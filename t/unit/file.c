@@ -78,7 +78,7 @@ int main(void)
 	ok(access(tmp, F_OK) < 0, "abort removes the temporary file");
 	ct_buf_reset(&b);
 	ct_read_file(path, &b, 1024, &e);
-	is_str(ct_buf_str(&b), "a=2\n", "abort leaves the old content");
+	is_str(ct_buf_str(&b), "a=3\n", "abort leaves the old content");
 
 	snprintf(sub, sizeof sub, "%s/a/b//c/", dir);
 	ok(ct_mkdir_p(sub, 0755, &e) == 0, "mkdir -p with doubled and trailing slashes");
