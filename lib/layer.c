@@ -1393,11 +1393,6 @@ out:
 
 /* --- layers in the store ---------------------------------------------------- */
 
-char *ct_layer_dir(const char *root, const struct ct_digest *diff_id)
-{
-	return ct_xasprintf("%s/layers/%s", root, ct_digest_encoded(diff_id));
-}
-
 /* flock that survives the holder unlinking the file: retry until the file
  * locked is the one at path. */
 static int lock_layer(const char *path, struct ct_err *e)

@@ -1,4 +1,5 @@
 #include "store.h"
+#include "layer.h"
 #include "buf.h"
 #include "config.h"
 #include "err.h"
@@ -936,4 +937,12 @@ int ct_image_load(const struct ct_store *s, const char *what, const char *platfo
 		return -1;
 	}
 	return 0;
+}
+
+/* ROOT/layers/<diff-id hex>: declared in layer.h beside what fills it, but
+ * here, with the rest of the store's layout, so that a tool that only
+ * looks for unpacked layers (ct-mount --image) does not link the unpacker */
+char *ct_layer_dir(const char *root, const struct ct_digest *diff_id)
+{
+	return ct_xasprintf("%s/layers/%s", root, ct_digest_encoded(diff_id));
 }

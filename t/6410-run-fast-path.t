@@ -24,17 +24,31 @@ test_expect_success 'run without --rm: the root overlay is not volatile' '
 	ct rm kept >/dev/null
 '
 
-test_expect_success 'the image is found without ct-image: only ct-unpack reads the store' '
+test_expect_success 'the image is found without ct-image or ct-unpack: ct-mount --image reads the store' '
 	mkdir -p spy &&
-	printf "#!/bin/sh\necho \"\$*\" >>%s/spy/calls\nexec %s/bin/ct-image \"\$@\"\n" "$TEST_DIR" "$CT_BUILD" >spy/ct-image &&
-	chmod +x spy/ct-image &&
+	for t in image unpack; do
+		printf "#!/bin/sh\necho \"%s \$*\" >>%s/spy/calls\nexec %s/bin/ct-%s \"\$@\"\n" \
+			"$t" "$TEST_DIR" "$CT_BUILD" "$t" >spy/ct-$t && chmod +x spy/ct-$t || return 1
+	done &&
 	ln -s "$CT_BUILD/bin/ct" spy/ct &&
-	for t in unpack mount spawn net pull; do ln -s "$CT_BUILD/bin/ct-$t" spy/ct-$t || return 1; done &&
+	for t in mount spawn net pull; do ln -s "$CT_BUILD/bin/ct-$t" spy/ct-$t || return 1; done &&
 	CT_LIB=$CT_BUILD/lib/ct spy/ct run --rm --network none busybox true &&
 	! test -e spy/calls &&
 	test_expect_code 125 env CT_LIB=$CT_BUILD/lib/ct spy/ct run --rm --network none --pull never nosuch:1 2>err &&
 	grep -q "nosuch:1 not found locally" err &&
-	grep -q "^inspect nosuch:1" spy/calls
+	grep -q "^image inspect nosuch:1" spy/calls
+'
+
+test_expect_success 'an image whose layers are not unpacked yet: ct-mount --image says so (3), ct run unpacks them' '
+	rm -rf "$CT_ROOT/layers"/* &&
+	test_expect_code 3 ct-mount --image busybox -- true 2>err &&
+	grep -q "not unpacked.*ct-unpack busybox first" err &&
+	rm -f spy/calls &&
+	CT_LIB=$CT_BUILD/lib/ct spy/ct run --rm --network none busybox true &&
+	grep -q "^unpack busybox" spy/calls &&
+	test_expect_code 3 ct-mount --image nosuch:2 -- true 2>err &&
+	test_expect_code 2 ct-mount --image busybox /tmp -- true 2>err &&
+	grep -q "no image or layer arguments" err
 '
 
 # fsyncs_of TRACE: the program that made each fsync or fdatasync in an
@@ -75,7 +89,7 @@ test_expect_success STRACE 'ct run --rm starts only the tools, even with the roo
 	env -u CT_ROOT CT_CONFIG="$TEST_DIR/conf" \
 		strace -f -o trace -e trace=execve ct run --rm --network none busybox true &&
 	sed -n "s/.*execve(\"\([^\"]*\)\".*/\1/p" trace | sed "s,.*/,," >progs &&
-	printf "%s\n" ct ct-unpack ct-mount ct-spawn true ct-mount >expect &&
+	printf "%s\n" ct ct-mount ct-spawn true ct-mount >expect &&
 	test_cmp expect progs
 '
 

@@ -31,18 +31,20 @@
 #include "say.h"
 #include "spec.h"
 #include "store.h"
+#include "layer.h"
 
 static const char usage[] =
 	"usage: ct-mount [options] [sha256:IMAGE] [LAYERDIR...] [-- COMMAND [ARG...]]\n"
+	"       ct-mount [options] --image REF [--platform P] [-- COMMAND [ARG...]]\n"
 	"       ct-mount --umount [--rm] ID|NAME    ct-mount --remount ID|NAME\n"
 	"       ct-mount --diff ID|NAME >layer.tar\n"
 	"       ct-mount --inspect [-f FORMAT] ID|NAME...   (ct inspect)\n"
 	"       ct-mount --cp-stat|--cp-out|--cp-in ID PATH  (ct cp)\n"
 	"\n"
 	"Make a container from layer directories (lowest first) and an image, read\n"
-	"from the arguments or, one per line, from stdin (ct-unpack's output):\n"
-	"containers/<id>/ with upper/, work/, rootfs/ (overlayfs mounted on it),\n"
-	"config.json (OCI runtime spec) and ct.ini. Prints the bundle directory.\n"
+	"from the arguments, from stdin (ct-unpack's output) or, unpacked, from the\n"
+	"store (--image): containers/<id>/ with upper/, work/, rootfs/ (overlayfs\n"
+	"on it), config.json and ct.ini. Prints the bundle directory.\n"
 	"\n"
 	"  -n, --name NAME        a unique name (default: generated, swift_maple)\n"
 	"  -e, --env KEY=VAL      environment (KEY alone: its value here); repeatable\n"
@@ -64,18 +66,17 @@ static const char usage[] =
 	"  --health-start-period DURATION --health-retries N --no-healthcheck\n"
 	"  --restart POLICY --init (only kept in ct.ini, for ct start)\n"
 	"\n"
-	"      --umount           unmount the container's rootfs\n"
-	"      --rm               with --umount: also remove its directory\n"
+	"      --umount [--rm]    unmount the container's rootfs [and remove it]\n"
 	"      --remount          mount it again (after a reboot); prints the bundle\n"
 	"      --diff             write its changes (upper/) as an OCI layer tar\n"
 	"      --generate-name    print a free container name\n"
 	"  -v, --verbose          tell each kernel-level step on stderr (-vv more)\n"
 	"  -h, --help             this text; --version prints the version\n"
 	"\n"
-	"Exit status: 0 done, 1 failure, 2 usage error. See ct-mount(1).\n";
+	"Exit: 0 done, 1 failure, 2 usage, 3 --image not unpacked. See ct-mount(1).\n";
 
 enum { OPT_ENTRYPOINT = 256, OPT_HOSTNAME, OPT_COPY, OPT_UMOUNT, OPT_RM, OPT_DIFF, OPT_REMOUNT,
-       OPT_VERSION, OPT_SECCOMP, OPT_GENNAME, OPT_VOLATILE,
+       OPT_VERSION, OPT_SECCOMP, OPT_GENNAME, OPT_VOLATILE, OPT_IMAGE, OPT_PLATFORM,
        /* docker run's runtime flags (struct ct_spec_run) */
        OPT_READ_ONLY, OPT_PRIVILEGED, OPT_MEMORY, OPT_MEMORY_SWAP, OPT_CPUS, OPT_CPU_SHARES,
        OPT_CPUSET_CPUS, OPT_PIDS_LIMIT, OPT_CAP_ADD, OPT_CAP_DROP, OPT_SECURITY_OPT,
@@ -92,6 +93,8 @@ static const struct option long_opts[] = {
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "copy", no_argument, NULL, OPT_COPY },
 	{ "volatile", no_argument, NULL, OPT_VOLATILE },
+	{ "image", required_argument, NULL, OPT_IMAGE },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "volume", required_argument, NULL, OPT_VOLUME },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
@@ -182,6 +185,47 @@ static void take_line(struct mount_req *r, const char *line, const char *where)
 		ct_die("%s: layer %s is not a directory", where, line);
 	r->layers = ct_xrealloc(r->layers, (r->nlayers + 1) * sizeof(*r->layers));
 	r->layers[r->nlayers++] = ct_xstrdup(line);
+}
+
+/* --image REF: the image's layer directories as ct-unpack REF prints them,
+ * when every one is unpacked already (as it nearly always is when a
+ * container is made): the pipeline without its first process. Anything
+ * missing exits 3, for the caller to pull and unpack first. */
+#define EXIT_NOT_UNPACKED 3
+static void take_image(const char *root, const char *ref, const char *platform,
+		       struct mount_req *r)
+{
+	struct ct_store s = { 0 };
+	struct ct_image img = { 0 };
+	struct ct_err e;
+
+	if (ct_store_open(&s, root, 0, &e) < 0 || ct_image_load(&s, ref, platform, &img, &e) < 0) {
+		ct_warn("%s", e.msg);
+		exit(EXIT_NOT_UNPACKED);
+	}
+	ct_say("image %s: %zu layers, looked up in the store", img.top_digest.str, img.nlayers);
+	take_line(r, img.top_digest.str, "--image");
+	for (size_t i = 0; i < img.nlayers; i++) {
+		int again = 0;
+		char *dir;
+
+		/* a layer that comes again higher up only there, as ct-unpack */
+		for (size_t j = i + 1; j < img.nlayers; j++)
+			if (ct_digest_equal(&img.layers[i].diff_id, &img.layers[j].diff_id))
+				again = 1;
+		if (again)
+			continue;
+		dir = ct_layer_dir(s.root, &img.layers[i].diff_id);
+		if (!ct_exists(dir)) {
+			ct_warn("layer %zu of %s is not unpacked (%s): ct-unpack %s first",
+				 i + 1, ref, dir, ref);
+			exit(EXIT_NOT_UNPACKED);
+		}
+		take_line(r, dir, "--image");
+		free(dir);
+	}
+	ct_image_free(&img);
+	ct_store_close(&s);
 }
 
 static void read_stdin_lines(struct mount_req *r)
@@ -564,6 +608,7 @@ int ct_mount_main(int argc, char **argv)
 	struct ct_err e;
 	int umount = 0, diff = 0, remount = 0, genname = 0;
 	int rm = 0, verbose = 0, opt, nopts = argc;
+	const char *image = NULL, *platform = NULL;
 	char *root;
 
 	if (argc > 1 && !strcmp(argv[1], "--inspect"))
@@ -591,6 +636,8 @@ int ct_mount_main(int argc, char **argv)
 		case OPT_HOSTNAME: r.spec.hostname = optarg; break;
 		case OPT_COPY: r.copy = 1; break;
 		case OPT_VOLATILE: ct_overlay_set_volatile(1); break;
+		case OPT_IMAGE: image = optarg; break;
+		case OPT_PLATFORM: platform = optarg; break;
 		case OPT_SECCOMP: r.run.seccomp = optarg; break;
 		case OPT_RESTART:
 			if (strpbrk(optarg, "\r\n") || !optarg[0])
@@ -641,7 +688,14 @@ int ct_mount_main(int argc, char **argv)
 		return rc;
 	}
 
-	if (optind < nopts) {
+	if (platform && !image)
+		ct_die_usage("--platform goes with --image (ct-unpack --platform otherwise)");
+	if (image) {
+		if (optind < nopts)
+			ct_die_usage("--image takes the layers from the store: no image or layer "
+				     "arguments (%s)", argv[optind]);
+		take_image(root, image, platform, &r);
+	} else if (optind < nopts) {
 		for (int i = optind; i < nopts; i++)
 			take_line(&r, argv[i], "argument");
 	} else {

@@ -138,25 +138,12 @@ run_cmd() {
 	image=$1
 	shift
 
-	# 1. the image: pulled when missing, as docker run does
-	# 2. its layers, unpacked once and shared (when ct-unpack fails, ask
-	#    the store whether the image is there at all: one process less
-	#    when it is, as it nearly always is)
-	pa=
-	[ -z "$platform" ] || pa="--platform $platform"
-	if [ "$pull" = always ] || [ -n "$verbose" ] ||
-	   ! layers=$(tool_exec unpack $pa "$image" 2>/dev/null); then
-		if [ "$pull" = always ] || ! tool image inspect "$image" >/dev/null 2>&1; then
-			[ "$pull" = never ] && { err "Error: image $image not found locally and --pull never"; exit 125; }
-			[ "$pull" = always ] || err "Unable to find image '$image' locally"
-			tool pull $pa "$image" >/dev/null || exit 125
-		fi
-		layers=$(tool_exec unpack $verbose $pa "$image") || exit 125
-	fi
-	# 3. the container: an overlay root and an OCI bundle (ct-mount
-	#    makes up a name when none is given); a --rm container is a
-	#    throw-away one: its overlay volatile, as Podman's, and its files
-	#    never synced
+	# The container is made in three steps:
+	#   1. ct-pull IMAGE                   (only when it is not in the store)
+	#   2. ct-unpack IMAGE                 -> the image digest and its layer dirs
+	#   3. ct-mount --name N ... -- CMD    -> containers/<id>/, the OCI bundle
+	# A --rm container is a throw-away one (ct-mount --volatile): its
+	# overlay volatile, as Podman's, and its files never synced.
 	m="$verbose"
 	[ -z "$name" ] || qa m --name "$name"
 	[ -z "$hostname" ] || qa m --hostname "$hostname"
@@ -168,10 +155,38 @@ run_cmd() {
 	[ -z "$rm" ] || m="$m --volatile"
 	cmd=
 	for w in "$@"; do qa cmd "$w"; done
-	bundle=$(eval "tool_exec mount $m $mount_args -- $cmd" <<EOF
+	pa=
+	[ -z "$platform" ] || qa pa --platform "$platform"
+	# When the image is here with its layers unpacked, as it nearly always
+	# is, `ct-mount --image IMAGE` finds them in the store itself: steps 2
+	# and 3 without a second process. It exits 3 when the image is yet to
+	# be pulled or unpacked; then the three steps run one by one.
+	rc=3
+	if [ "$pull" != always ] && [ -z "$verbose" ]; then
+		qset "$image"
+		out=$(eval "tool_exec mount --image $qv $pa $m $mount_args -- $cmd" 2>&1)
+		rc=$?
+	fi
+	case $rc in
+	0)	# the bundle is the last line; warnings before it go to stderr
+		bundle=${out##*"$nl"}
+		[ "$bundle" = "$out" ] || printf '%s\n' "${out%"$nl"*}" >&2 ;;
+	3)	# 1. the image: pulled when missing, as docker run does
+		if [ "$pull" = always ] || ! tool image inspect "$image" >/dev/null 2>&1; then
+			[ "$pull" = never ] && { err "Error: image $image not found locally and --pull never"; exit 125; }
+			[ "$pull" = always ] || err "Unable to find image '$image' locally"
+			eval "tool pull $pa \"\$image\"" >/dev/null || exit 125
+		fi
+		# 2. its layers, unpacked once and shared by every container
+		layers=$(eval "tool_exec unpack $verbose $pa \"\$image\"") || exit 125
+		# 3. the container
+		bundle=$(eval "tool_exec mount $m $mount_args -- $cmd" <<EOF
 $layers
 EOF
-) || exit 125
+) || exit 125 ;;
+	*)	printf '%s\n' "$out" >&2
+		exit 125 ;;
+	esac
 	id=${bundle##*/}
 	# 4. the network
 	case ${network:-bridge} in none) ;; *)
