@@ -40,6 +40,48 @@ static void add_ports(struct ct_buf *b, const struct ct_network *v, size_t n)
 	}
 }
 
+/* table ip6 ctnet: the IPv6 side of the dual-stack networks */
+static void add_v6(struct ct_buf *b, const struct ct_network *v, size_t n)
+{
+	size_t i, j, k = 0;
+
+	ct_buf_puts(b, "table ip6 " CT_NFT_TABLE "\ndelete table ip6 " CT_NFT_TABLE "\n");
+	for (i = 0; i < n; i++)
+		k += v[i].ipv6 != 0;
+	if (!k)
+		return;
+	ct_buf_puts(b, "table ip6 " CT_NFT_TABLE " {\n"
+		"\tchain postrouting {\n"
+		"\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+	for (i = 0; i < n; i++) {
+		char s[CT_CIDR6_STR];
+
+		if (!v[i].ipv6 || v[i].internal)
+			continue;
+		ct_cidr6_format(&v[i].subnet6, s);
+		ct_buf_printf(b, "\t\tip6 saddr %s oifname != \"%s\" masquerade\n",
+			      s, v[i].bridge);
+	}
+	ct_buf_puts(b, "\t}\n"
+		"\tchain forward {\n"
+		"\t\ttype filter hook forward priority filter; policy accept;\n");
+	for (i = 0; i < n; i++) {
+		if (!v[i].ipv6)
+			continue;
+		if (v[i].internal) {
+			ct_buf_printf(b, "\t\tiifname \"%s\" oifname != \"%s\" drop\n",
+				      v[i].bridge, v[i].bridge);
+			ct_buf_printf(b, "\t\toifname \"%s\" iifname != \"%s\" drop\n",
+				      v[i].bridge, v[i].bridge);
+		}
+		for (j = 0; j < n; j++)
+			if (i != j)
+				ct_buf_printf(b, "\t\tiifname \"%s\" oifname \"%s\" drop\n",
+					      v[i].bridge, v[j].bridge);
+	}
+	ct_buf_puts(b, "\t}\n}\n");
+}
+
 char *ct_nft_ruleset(const struct ct_network *v, size_t n)
 {
 	struct ct_buf b = CT_BUF_INIT;
@@ -47,8 +89,10 @@ char *ct_nft_ruleset(const struct ct_network *v, size_t n)
 
 	/* "table" creates it when missing, so "delete" always has a target */
 	ct_buf_puts(&b, "table ip " CT_NFT_TABLE "\ndelete table ip " CT_NFT_TABLE "\n");
-	if (!n)
+	if (!n) {
+		add_v6(&b, v, n);
 		return ct_buf_detach(&b);
+	}
 	ct_buf_puts(&b, "table ip " CT_NFT_TABLE " {\n");
 	ct_buf_puts(&b, "\tchain publish {\n");
 	add_ports(&b, v, n);
@@ -95,6 +139,7 @@ char *ct_nft_ruleset(const struct ct_network *v, size_t n)
 					      v[i].bridge, v[j].bridge);
 	}
 	ct_buf_puts(&b, "\t}\n}\n");
+	add_v6(&b, v, n);
 	return ct_buf_detach(&b);
 }
 
@@ -106,7 +151,7 @@ int ct_nft_load(const char *text, struct ct_err *e)
 	ssize_t r;
 	pid_t pid;
 
-	ct_say("nft -f - <<EOF (table ip " CT_NFT_TABLE ", %zu bytes)", strlen(text));
+	ct_say("nft -f - <<EOF (tables ip and ip6 " CT_NFT_TABLE ", %zu bytes)", strlen(text));
 	ct_say2("%s", text);
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
 		return ct_err(e, errno, "pipe for nft");

@@ -10,7 +10,9 @@
  *                            (not for --internal), hairpin and loopback-
  *                            sourced DNAT traffic masqueraded on the bridge
  *   forward (filter)         drop between different ct bridges; --internal
- *                            bridges talk only to themselves */
+ *                            bridges talk only to themselves
+ * and, for dual-stack networks, `table ip6 ctnet`: the masquerade of each
+ * IPv6 subnet going out (not --internal) and the same forward drops. */
 #ifndef CT_NFT_H
 #define CT_NFT_H
 
