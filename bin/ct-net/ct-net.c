@@ -157,7 +157,8 @@ static int cmd_create(struct ctx *c, int argc, char **argv)
 /* ---- the pre-defined host and none networks: modes in ct, shown as
  * networks as Docker shows them (fixed ids, drivers host and null) ---- */
 
-static const char *builtin_name(const char *want)
+/* host or none by name, or (ids_too) by id or id prefix */
+static const char *builtin_name(const char *want, int ids_too)
 {
 	static const char *const names[] = { "host", "none" };
 	size_t i, l = strlen(want);
@@ -168,7 +169,7 @@ static const char *builtin_name(const char *want)
 
 		if (!strcmp(want, names[i]))
 			return names[i];
-		if (!l || l > 64 || strspn(want, "0123456789abcdef") != l)
+		if (!ids_too || !l || l > 64 || strspn(want, "0123456789abcdef") != l)
 			continue;
 		{
 			struct ct_digest d;
@@ -651,9 +652,11 @@ static int cmd_inspect(struct ctx *c, int argc, char **argv)
 		ct_die_usage("inspect needs a NAME");
 	for (i = optind; i < argc; i++) {
 		struct ct_network n;
-		const char *bi = builtin_name(argv[i]);
+		const char *bi = builtin_name(argv[i], 0);
 		char *name = bi ? NULL : ct_net_find(c->root, argv[i], &e);
 
+		if (!bi && !name)
+			bi = builtin_name(argv[i], 1);	/* the id of host or none */
 		if (bi) {
 			builtin_fill(&n, bi);
 			json_array_append_new(arr, inspect_one(c->root, &n));
@@ -690,16 +693,16 @@ static int cmd_rm(struct ctx *c, int argc, char **argv)
 	if (argc < 2)
 		ct_die_usage("rm needs a NAME");
 	for (i = 1; i < argc; i++) {
-		const char *bi = builtin_name(argv[i]);
-		char *name;
+		const char *bi = builtin_name(argv[i], 0);
+		char *name = bi ? NULL : ct_net_find(c->root, argv[i], &e);
 
+		if (!bi && !name)
+			bi = builtin_name(argv[i], 1);
 		if (bi) {
 			ct_warn("%s is a pre-defined network and cannot be removed", bi);
 			rc = 1;
 			continue;
 		}
-		name = ct_net_find(c->root, argv[i], &e);
-
 		if (!name || ct_net_rm(c->root, name, &e) < 0) {
 			ct_warn_err(&e);
 			rc = 1;
