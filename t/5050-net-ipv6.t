@@ -139,8 +139,11 @@ test_expect_success '--ip6 is refused on a v4-only network and when taken' '
 	net rm plain4 >/dev/null
 '
 
-test_expect_success 'a stopped member: its v6 address is reclaimed by prune and reused' '
+test_expect_success 'a stopped member: gone from inspect; its v6 address reclaimed by prune, reused' '
 	printf "[state]\nstatus = stopped\n" >"$CT_ROOT/containers/a1/state.ini" &&
+	: "inspect shows running members only, as Docker does" &&
+	net inspect -f "{{json .Containers}}" app6 >j &&
+	test "$(jq -r "keys[]" j)" = a2 &&
 	net prune >out && test_grep "^a1$" out &&
 	test -z "$(ip6of app6 a1)" &&
 	mkctr a3 &&
