@@ -396,6 +396,7 @@ int ct_cidr6_parse(const char *s, struct ct_cidr6 *c, struct ct_err *e)
 		return ct_err(e, 0, "invalid IPv6 subnet '%s' (want e.g. fd00:1::/64)", s);
 	memcpy(ip, s, (size_t)(slash - s));
 	ip[slash - s] = 0;
+	memset(&a, 0, sizeof a);
 	if (ct_ip6_parse(ip, &a, e) < 0)
 		return ct_err_wrap(e, "subnet %s", s);
 	if (slash[1] < '0' || slash[1] > '9')
