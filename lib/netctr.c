@@ -1233,6 +1233,8 @@ static int resolv_follow(const char *root, const struct ctr *c, struct ct_err *e
 	struct ct_buf cur = CT_BUF_INIT;
 	size_t nall, i;
 	uint32_t first = 0;
+	struct ct_ip6 first6 = { { 0 } };
+	int first_has6 = 0;
 	char *p, *text = NULL, line[64], gw[CT_IP_STR];
 	int r = 0, keep = 0;
 
@@ -1252,8 +1254,11 @@ static int resolv_follow(const char *root, const struct ctr *c, struct ct_err *e
 	for (i = 0; i < nall; i++) {
 		if (!all[i].dns || !ct_net_endpoint(&all[i], c->id))
 			continue;
-		if (!first)
+		if (!first) {
 			first = all[i].gateway;
+			first6 = all[i].gateway6;
+			first_has6 = all[i].ipv6;
+		}
 		ct_ip_format(all[i].gateway, gw);
 		snprintf(line, sizeof line, "nameserver %s\n", gw);
 		keep |= strstr(cur.data, line) != NULL;
@@ -1262,7 +1267,7 @@ static int resolv_follow(const char *root, const struct ctr *c, struct ct_err *e
 	if (keep)
 		;
 	else if (first)
-		text = user_resolv(first, NULL);
+		text = user_resolv(first, first_has6 ? &first6 : NULL);
 	else if (ct_has_prefix(cur.data, "# ct-net: the name server of this network")) {
 		struct ct_config cfg;
 		const char *host = NULL;

@@ -40,6 +40,35 @@ static void add_ports(struct ct_buf *b, const struct ct_network *v, size_t n)
 	}
 }
 
+/* published ports of the dual-stack members on every host address (a
+ * port bound to an IPv4 host address stays IPv4) */
+static void add_ports6(struct ct_buf *b, const struct ct_network *v, size_t n)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		if (!v[i].ipv6)
+			continue;
+		for (j = 0; j < v[i].nep; j++) {
+			const struct ct_endpoint *ep = &v[i].ep[j];
+			char cip[CT_IP6_STR];
+
+			if (ct_ip6_is_zero(&ep->ip6))
+				continue;
+			ct_ip6_format(&ep->ip6, cip);
+			for (k = 0; k < ep->nports; k++) {
+				const struct ct_port *p = &ep->ports[k];
+
+				if (p->host_ip)
+					continue;
+				ct_buf_printf(b, "\t\t%s dport %u dnat to [%s]:%u\n",
+					      p->udp ? "udp" : "tcp", p->host_port, cip,
+					      p->ctr_port);
+			}
+		}
+	}
+}
+
 /* table ip6 ctnet: the IPv6 side of the dual-stack networks */
 static void add_v6(struct ct_buf *b, const struct ct_network *v, size_t n)
 {
@@ -50,15 +79,34 @@ static void add_v6(struct ct_buf *b, const struct ct_network *v, size_t n)
 		k += v[i].ipv6 != 0;
 	if (!k)
 		return;
-	ct_buf_puts(b, "table ip6 " CT_NFT_TABLE " {\n"
+	ct_buf_puts(b, "table ip6 " CT_NFT_TABLE " {\n\tchain publish {\n");
+	add_ports6(b, v, n);
+	/* ::1 is left out: a packet from ::1 may not leave the host (IPv6
+	 * has no route_localnet), so [::1]:PORT is refused at once rather
+	 * than DNAT'ed into a black hole */
+	ct_buf_puts(b, "\t}\n"
+		"\tchain prerouting {\n"
+		"\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
+		"\t\tfib daddr type local jump publish\n"
+		"\t}\n"
+		"\tchain output {\n"
+		"\t\ttype nat hook output priority -100; policy accept;\n"
+		"\t\tip6 daddr != ::1 fib daddr type local jump publish\n"
+		"\t}\n"
 		"\tchain postrouting {\n"
 		"\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
 	for (i = 0; i < n; i++) {
 		char s[CT_CIDR6_STR];
 
-		if (!v[i].ipv6 || v[i].internal)
+		if (!v[i].ipv6)
 			continue;
 		ct_cidr6_format(&v[i].subnet6, s);
+		/* hairpin: a member reaching a published port through a host
+		 * address is answered through the host */
+		ct_buf_printf(b, "\t\toifname \"%s\" ct status dnat ip6 saddr %s masquerade\n",
+			      v[i].bridge, s);
+		if (v[i].internal)
+			continue;
 		ct_buf_printf(b, "\t\tip6 saddr %s oifname != \"%s\" masquerade\n",
 			      s, v[i].bridge);
 	}

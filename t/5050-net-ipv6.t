@@ -104,6 +104,26 @@ test_expect_success 'outbound over v6: a server behind the host sees the host-si
 	echo fd00:beef::1 >expect && test_cmp expect out
 '
 
+test_expect_success '-p 8080:80 over v6: from outside, from the host, from a member (hairpin)' '
+	echo "hello over v6" >www/index.html &&
+	mkctr w1 web6 &&
+	net attach --network app6 -p 8080:80 "$CT_ROOT/containers/w1" >/dev/null &&
+	hx nft list table ip6 ctnet >rules &&
+	test_grep "tcp dport 8080 dnat to \[fd00:ca7::3\]:80" rules &&
+	test_bg web6 nsenter --net="$CT_ROOT/netns/w1" busybox httpd -f -p "[::]:80" -h "$TEST_DIR/www" &&
+	for i in $(seq 30); do
+		ip netns exec "$WNS" timeout 5 busybox wget -q -O - "http://[fd00:beef::1]:8080/" >out 2>/dev/null && break
+		sleep 0.2
+	done &&
+	test_grep "hello over v6" out &&
+	hx timeout 10 busybox wget -q -O - "http://[fd00:beef::1]:8080/" >out &&
+	test_grep "hello over v6" out &&
+	cx a2 timeout 10 busybox wget -q -O - "http://[fd00:beef::1]:8080/" >out &&
+	test_grep "hello over v6" out &&
+	net detach w1 &&
+	hx nft list table ip6 ctnet >rules && ! test_grep -q "dport 8080" rules
+'
+
 test_expect_success 'containers on two different v6 networks cannot reach each other' '
 	net create --ipv6 --subnet6 fd00:b0b::/64 other6 >/dev/null &&
 	mkctr b1 peer &&
@@ -124,7 +144,8 @@ test_expect_success '--internal v6: no v6 default route, no way out, members sti
 	! ping6 i1 fd00:beef::2 &&
 	ping6 i1 fd00:5ea1::3 &&
 	hx nft list table ip6 ctnet >rules &&
-	! test_grep "fd00:5ea1::/64" rules && test_grep "fd00:ca7::/64" rules
+	! test_grep "ip6 saddr fd00:5ea1::/64 oifname" rules &&
+	test_grep "ip6 saddr fd00:ca7::/64 oifname" rules
 '
 
 test_expect_success '--ip6 is refused on a v4-only network and when taken' '

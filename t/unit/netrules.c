@@ -60,12 +60,19 @@ static void test_ruleset(void)
 	ct_cidr6_parse("fd00:a::/64", &v[0].subnet6, NULL);
 	v[1].ipv6 = 1;
 	ct_cidr6_parse("fd00:b::/64", &v[1].subnet6, NULL);
+	ct_ip6_parse("fd00:a::2", &ep.ip6, NULL);
 	r = ct_nft_ruleset(v, 2);
+	ok(strstr(r, "\t\ttcp dport 8080 dnat to [fd00:a::2]:80\n") != NULL,
+	   "v6 DNAT of a port published on every address");
+	ok(strstr(r, "dnat to [fd00:a::2]:53") == NULL,
+	   "none for a port bound to an IPv4 host address");
+	ok(strstr(r, "ip6 daddr != ::1 fib daddr type local jump publish") != NULL,
+	   "::1 is not DNAT'ed (no route_localnet in IPv6)");
 	ok(strstr(r, "delete table ip6 ctnet\ntable ip6 ctnet {") != NULL,
 	   "the ip6 table is replaced in the same transaction");
 	ok(strstr(r, "ip6 saddr fd00:a::/64 oifname != \"ct-aaaa\" masquerade") != NULL,
 	   "IPv6 masquerade for a dual-stack network");
-	ok(strstr(r, "ip6 saddr fd00:b::/64") == NULL, "none for an internal one");
+	ok(strstr(r, "ip6 saddr fd00:b::/64 oifname") == NULL, "none for an internal one");
 	{
 		const char *t6 = strstr(r, "table ip6 ctnet {");
 
