@@ -839,7 +839,7 @@ int ct_net_apply_rules(const char *root, struct ct_err *e)
 
 	if (ct_net_load_all(root, &v, &n, e) < 0)
 		return -1;
-	text = ct_nft_ruleset(v, n);
+	text = ct_nft_ruleset_ex(v, n, access("/proc/sys/net/ipv6", F_OK) == 0);
 	r = ct_nft_load(text, e);
 	free(text);
 	ct_net_free_all(v, n);

@@ -132,13 +132,19 @@ static void add_v6(struct ct_buf *b, const struct ct_network *v, size_t n)
 
 char *ct_nft_ruleset(const struct ct_network *v, size_t n)
 {
+	return ct_nft_ruleset_ex(v, n, 1);
+}
+
+char *ct_nft_ruleset_ex(const struct ct_network *v, size_t n, int with_ip6)
+{
 	struct ct_buf b = CT_BUF_INIT;
 	size_t i, j;
 
 	/* "table" creates it when missing, so "delete" always has a target */
 	ct_buf_puts(&b, "table ip " CT_NFT_TABLE "\ndelete table ip " CT_NFT_TABLE "\n");
 	if (!n) {
-		add_v6(&b, v, n);
+		if (with_ip6)
+			add_v6(&b, v, n);
 		return ct_buf_detach(&b);
 	}
 	ct_buf_puts(&b, "table ip " CT_NFT_TABLE " {\n");
@@ -187,7 +193,8 @@ char *ct_nft_ruleset(const struct ct_network *v, size_t n)
 					      v[i].bridge, v[j].bridge);
 	}
 	ct_buf_puts(&b, "\t}\n}\n");
-	add_v6(&b, v, n);
+	if (with_ip6)
+		add_v6(&b, v, n);
 	return ct_buf_detach(&b);
 }
 

@@ -26,6 +26,9 @@ struct ct_network;
 /* The script for `nft -f -`: replaces the table (or deletes it when there
  * are no networks). Caller frees. */
 char *ct_nft_ruleset(const struct ct_network *v, size_t n);
+/* The same; without with_ip6 (a kernel without IPv6, where nft has no ip6
+ * family to load) the ip6 table is left out. */
+char *ct_nft_ruleset_ex(const struct ct_network *v, size_t n, int with_ip6);
 /* Run nft -f - with text on its stdin; nft's complaint goes into e. */
 int ct_nft_load(const char *text, struct ct_err *e);
 

@@ -33,6 +33,9 @@ static void test_ruleset(void)
 	is_str(r, "table ip ctnet\ndelete table ip ctnet\n"
 	       "table ip6 ctnet\ndelete table ip6 ctnet\n", "no networks: the tables go");
 	free(r);
+	r = ct_nft_ruleset_ex(v, 2, 0);
+	ok(strstr(r, "ip6") == NULL, "no IPv6 in the kernel: no ip6 table at all");
+	free(r);
 	r = ct_nft_ruleset(v, 2);
 	ok(strstr(r, "table ip ctnet\ndelete table ip ctnet\ntable ip ctnet {") == r,
 	   "the table is replaced in one transaction");
