@@ -541,7 +541,7 @@ static size_t upstreams_but(const char *resolv, uint32_t self, uint32_t *up, siz
 /* One query from a client on listening socket fd: answer it, or hand it
  * to a free pending slot for forwarding. */
 static void serve_query(int fd, struct table *t, const char *domain, struct pending *pend,
-			const uint32_t *up, size_t nup)
+			const char *resolv, uint32_t self, uint32_t *up, size_t *nup)
 {
 	struct sockaddr_storage from;
 	socklen_t fl = sizeof from;
@@ -575,13 +575,14 @@ static void serve_query(int fd, struct table *t, const char *domain, struct pend
 			sendto(fd, out, k, 0, (struct sockaddr *)&from, fl);
 		return;
 	}
+	*nup = upstreams_but(resolv, self, up, 3);	/* the file may have changed */
 	memcpy(pend[i].q, q, (size_t)n);
 	pend[i].qlen = (size_t)n;
 	pend[i].lfd = fd;
 	pend[i].from = from;
 	pend[i].fromlen = fl;
 	pend[i].next_up = 0;
-	if (pending_send(&pend[i], up, nup) < 0)
+	if (pending_send(&pend[i], up, *nup) < 0)
 		pending_fail(&pend[i]);
 }
 
@@ -650,11 +651,10 @@ static void serve(int fd, int fd6, const char *path, const char *domain, uint32_
 			seen = now;
 		}
 		t.path = path;
-		nup = upstreams_but(resolv, self, up, 3);	/* the file may have changed */
 		if (pfd[0].revents & POLLIN)
-			serve_query(fd, &t, domain, pend, up, nup);
+			serve_query(fd, &t, domain, pend, resolv, self, up, &nup);
 		if (pfd[1].revents & POLLIN)
-			serve_query(fd6, &t, domain, pend, up, nup);
+			serve_query(fd6, &t, domain, pend, resolv, self, up, &nup);
 	}
 	for (i = 0; i < MAX_PENDING; i++)
 		if (pend[i].fd >= 0)
