@@ -547,9 +547,35 @@ static int port_probe(const struct ct_port *p, uint16_t *got, struct ct_err *e)
 	return 0;
 }
 
+/* On a dual-stack network a port published on every address is DNAT'ed
+ * from the host's IPv6 addresses too: [::]:PORT must be free as well. */
+static int port_probe6(const struct ct_port *p, uint16_t port, struct ct_err *e)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	int fd = socket(AF_INET6, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	int one = 1;
+
+	if (fd < 0)
+		return 0;	/* no IPv6 here: nothing to clash with */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	sa.sin6_port = htons(port);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int err = errno;
+
+		close(fd);
+		ct_err(e, err, "publish [::]:%u/%s: bind", port, p->udp ? "udp" : "tcp");
+		if (err == EADDRINUSE)
+			ct_err_hint(e, "the port is taken on the host (IPv6); choose another host port");
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* Fix random host ports and refuse ports that ct or the host already uses. */
 static int ports_settle(struct ct_port *v, size_t n, const struct ct_network *all,
-			size_t nall, struct ct_err *e)
+			size_t nall, int v6, struct ct_err *e)
 {
 	size_t i, j, k, l;
 
@@ -565,6 +591,11 @@ static int ports_settle(struct ct_port *v, size_t n, const struct ct_network *al
 				return -1;
 			if (!v[i].host_port)
 				want.host_port = got;
+			if (v6 && !want.host_ip && port_probe6(&want, want.host_port, e) < 0) {
+				if (v[i].host_port)
+					return -1;
+				continue;	/* a random one: try another */
+			}
 			for (j = 0; j < nall && !clash; j++)
 				for (k = 0; k < all[j].nep && !clash; k++)
 					for (l = 0; l < all[j].ep[k].nports; l++)
@@ -771,7 +802,7 @@ static int join_network(const char *root, const struct ctr *c, const char *netna
 		goto out;
 	if (nports) {
 		if (ct_net_load_all(root, &all, &nall, e) < 0 ||
-		    ports_settle(ports, nports, all, nall, e) < 0)
+		    ports_settle(ports, nports, all, nall, n.ipv6, e) < 0)
 			goto out;
 	}
 	nsfd = open(c->netns, O_RDONLY | O_CLOEXEC);

@@ -124,6 +124,18 @@ test_expect_success '-p 8080:80 over v6: from outside, from the host, from a mem
 	hx nft list table ip6 ctnet >rules && ! test_grep -q "dport 8080" rules
 '
 
+test_expect_success 'a host port taken on IPv6 only is refused before anything is set up' '
+	hx sysctl -qw net.ipv6.bindv6only=1 &&
+	test_bg v6only nsenter --net=/run/netns/$HNS busybox httpd -f -p "[::]:8081" -h "$TEST_DIR/www" &&
+	for i in $(seq 30); do hx ss -ltn | grep -q ":8081 " && break; sleep 0.1; done &&
+	mkctr w2 &&
+	test_must_fail net attach --network app6 -p 8081:80 "$CT_ROOT/containers/w2" 2>err &&
+	test_grep "8081/tcp: bind: Address in use\|taken on the host (IPv6)" err &&
+	test_grep "IPv6" err &&
+	! test -e "$CT_ROOT/netns/w2" &&
+	kill $test_pid_v6only && hx sysctl -qw net.ipv6.bindv6only=0
+'
+
 test_expect_success 'containers on two different v6 networks cannot reach each other' '
 	net create --ipv6 --subnet6 fd00:b0b::/64 other6 >/dev/null &&
 	mkctr b1 peer &&
