@@ -26,6 +26,7 @@
 
 #define DNS_TTL 10
 #define T_A 1
+#define T_AAAA 28
 
 /* Read a (non-compressed) question name at q[*off] into out as dotted
  * lowercase text. */
@@ -63,15 +64,40 @@ static void put16(unsigned char *p, unsigned v)
 	p[1] = (unsigned char)v;
 }
 
+/* ct_dns_answer's lookup, for ct_dns_answer46 */
+struct v4only {
+	int (*lookup)(const char *name, uint32_t *ip, void *arg);
+	void *arg;
+};
+
+static int v4only_lookup(const char *name, uint32_t *ip, struct ct_ip6 *ip6, void *arg)
+{
+	struct v4only *v = arg;
+
+	memset(ip6, 0, sizeof *ip6);
+	return v->lookup(name, ip, v->arg);
+}
+
 int ct_dns_answer(const unsigned char *q, size_t qlen, unsigned char *out,
 		  size_t outlen, const char *domain,
 		  int (*lookup)(const char *name, uint32_t *ip, void *arg), void *arg)
+{
+	struct v4only v = { lookup, arg };
+
+	return ct_dns_answer46(q, qlen, out, outlen, domain, v4only_lookup, &v);
+}
+
+int ct_dns_answer46(const unsigned char *q, size_t qlen, unsigned char *out,
+		    size_t outlen, const char *domain,
+		    int (*lookup)(const char *name, uint32_t *ip, struct ct_ip6 *ip6,
+				  void *arg), void *arg)
 {
 	char name[256];
 	size_t off = 12, end, dl = strlen(domain), nl;
 	unsigned qtype, flags;
 	int in_domain, found;
 	uint32_t ip = 0;
+	struct ct_ip6 ip6;
 
 	if (qlen < 12 || (q[2] & 0x80) || ((q[2] >> 3) & 15) != 0 ||
 	    q[4] != 0 || q[5] != 1)
@@ -80,8 +106,9 @@ int ct_dns_answer(const unsigned char *q, size_t qlen, unsigned char *out,
 		return -1;
 	qtype = (unsigned)q[off] << 8 | q[off + 1];
 	end = off + 4;
-	if (end + 16 > outlen)
+	if (end + 28 > outlen)
 		return -1;
+	memset(&ip6, 0, sizeof ip6);
 	nl = strlen(name);
 	in_domain = !strchr(name, '.');
 	if (dl && nl > dl + 1 && name[nl - dl - 1] == '.' && !strcmp(name + nl - dl, domain)) {
@@ -90,7 +117,7 @@ int ct_dns_answer(const unsigned char *q, size_t qlen, unsigned char *out,
 	} else if (dl && !strcmp(name, domain)) {
 		in_domain = 1;
 	}
-	found = *name && lookup(name, &ip, arg);
+	found = *name && lookup(name, &ip, &ip6, arg);
 	if (!found && !in_domain)
 		return 0;
 	memcpy(out, q, end);
@@ -117,6 +144,18 @@ int ct_dns_answer(const unsigned char *q, size_t qlen, unsigned char *out,
 		a[14] = (unsigned char)(ip >> 8);
 		a[15] = (unsigned char)ip;
 		end += 16;
+	} else if (found && qtype == T_AAAA && !ct_ip6_is_zero(&ip6)) {
+		unsigned char *a = out + end;
+
+		put16(out + 6, 1);
+		put16(a, 0xc00c);
+		put16(a + 2, T_AAAA);
+		put16(a + 4, 1);
+		put16(a + 6, 0);
+		put16(a + 8, DNS_TTL);
+		put16(a + 10, 16);
+		memcpy(a + 12, ip6.b, 16);
+		end += 28;
 	}
 	return (int)end;
 }
@@ -165,6 +204,7 @@ struct member {
 	char *id;	/* the container's */
 	char *name;
 	uint32_t ip;
+	struct ct_ip6 ip6;	/* zero: none */
 	char *state;	/* BUNDLE/state.ini: a stopped container has no name */
 	char *ctini;	/* BUNDLE/ct.ini, for the container-name entry: a
 			 * renamed container answers to its new name */
@@ -175,12 +215,14 @@ struct table {
 	size_t n;
 	char *cur_id;
 	uint32_t cur_ip;
+	struct ct_ip6 cur_ip6;
 	char *cur_bundle;
 	char *cur_name;
 	char **names;
 	size_t nnames;
 	const char *path;	/* networks/<name>.ini, ours */
-	uint32_t client;	/* who asks (network byte order) */
+	uint32_t client;	/* who asks (network byte order), over IPv4 */
+	struct ct_ip6 client6;	/* or over IPv6 (client 0) */
 };
 
 static void table_add(struct table *t, const char *name, uint32_t ip)
@@ -196,6 +238,7 @@ static void table_add(struct table *t, const char *name, uint32_t ip)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p + 32);
 	t->m[t->n].ip = ip;
+	t->m[t->n].ip6 = t->cur_ip6;
 	t->n++;
 }
 
@@ -220,6 +263,7 @@ static void table_flush(struct table *t)
 	free(t->cur_id);
 	t->cur_id = NULL;
 	t->cur_ip = 0;
+	memset(&t->cur_ip6, 0, sizeof t->cur_ip6);
 	free(t->cur_bundle);
 	t->cur_bundle = NULL;
 	free(t->cur_name);
@@ -256,6 +300,8 @@ static int table_handler(void *user, const char *section, const char *key,
 	}
 	if (!strcmp(key, "ip"))
 		ct_ip_parse(value, &t->cur_ip, NULL);
+	else if (!strcmp(key, "ip6"))
+		ct_ip6_parse(value, &t->cur_ip6, NULL);
 	else if (!strcmp(key, "bundle")) {
 		free(t->cur_bundle);
 		t->cur_bundle = ct_xstrdup(value);
@@ -323,13 +369,15 @@ static int name_is(const struct member *m, const char *name)
 	return !strcmp(m->name, name);
 }
 
-static int lookup_in(const struct table *t, const char *name, uint32_t *ip)
+static int lookup_in(const struct table *t, const char *name, uint32_t *ip,
+		     struct ct_ip6 *ip6)
 {
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
 		if (name_is(&t->m[i], name) && !stopped(t->m[i].state)) {
 			*ip = t->m[i].ip;
+			*ip6 = t->m[i].ip6;
 			return 1;
 		}
 	return 0;
@@ -341,7 +389,8 @@ static void table_load(struct table *t, const char *path);
  * (as in Docker), though its resolv.conf names only one responder: a name
  * not on this network is looked up on the other networks the asking
  * container is on. */
-static int lookup_elsewhere(const struct table *t, const char *name, uint32_t *ip)
+static int lookup_elsewhere(const struct table *t, const char *name, uint32_t *ip,
+			    struct ct_ip6 *ip6)
 {
 	const char *id = NULL, *slash = strrchr(t->path, '/');
 	char *dir, *p;
@@ -351,7 +400,8 @@ static int lookup_elsewhere(const struct table *t, const char *name, uint32_t *i
 	DIR *d;
 
 	for (i = 0; i < t->n && !id; i++)
-		if (htonl(t->m[i].ip) == t->client)
+		if (t->client ? htonl(t->m[i].ip) == t->client
+			      : !ct_ip6_is_zero(&t->m[i].ip6) && ct_ip6_eq(&t->m[i].ip6, &t->client6))
 			id = t->m[i].id;
 	if (!id || !slash)
 		return 0;
@@ -368,7 +418,7 @@ static int lookup_elsewhere(const struct table *t, const char *name, uint32_t *i
 			table_load(&o, p);
 			for (i = 0; i < o.n && !member; i++)
 				member = !strcmp(o.m[i].id, id);
-			found = member && lookup_in(&o, name, ip);
+			found = member && lookup_in(&o, name, ip, ip6);
 			table_clear(&o);
 		}
 		free(p);
@@ -379,11 +429,11 @@ static int lookup_elsewhere(const struct table *t, const char *name, uint32_t *i
 	return found;
 }
 
-static int table_lookup(const char *name, uint32_t *ip, void *arg)
+static int table_lookup(const char *name, uint32_t *ip, struct ct_ip6 *ip6, void *arg)
 {
 	struct table *t = arg;
 
-	return lookup_in(t, name, ip) || lookup_elsewhere(t, name, ip);
+	return lookup_in(t, name, ip, ip6) || lookup_elsewhere(t, name, ip, ip6);
 }
 
 static void table_load(struct table *t, const char *path)
@@ -421,7 +471,8 @@ static int same_file(const struct stat *a, const struct stat *b)
  * replies find their client; one slow upstream stalls no other query. */
 struct pending {
 	int fd;			/* -1: free slot */
-	struct sockaddr_in from;
+	int lfd;		/* the listening socket it came in on */
+	struct sockaddr_storage from;
 	socklen_t fromlen;
 	unsigned char q[512];
 	size_t qlen;
@@ -463,8 +514,9 @@ static int pending_send(struct pending *p, const uint32_t *up, size_t nup)
 	return -1;
 }
 
-static void pending_fail(int fd, struct pending *p)
+static void pending_fail(struct pending *p)
 {
+	int fd = p->lfd;
 	unsigned char out[12];
 	size_t n = servfail(p->q, p->qlen, out);
 
@@ -486,7 +538,56 @@ static size_t upstreams_but(const char *resolv, uint32_t self, uint32_t *up, siz
 	return k;
 }
 
-static void serve(int fd, const char *path, const char *domain, uint32_t self)
+/* One query from a client on listening socket fd: answer it, or hand it
+ * to a free pending slot for forwarding. */
+static void serve_query(int fd, struct table *t, const char *domain, struct pending *pend,
+			const char *resolv, uint32_t self, uint32_t *up, size_t *nup)
+{
+	struct sockaddr_storage from;
+	socklen_t fl = sizeof from;
+	unsigned char q[1500], out[1500];
+	ssize_t n;
+	size_t i;
+	int r;
+
+	n = recvfrom(fd, q, sizeof q, 0, (struct sockaddr *)&from, &fl);
+	if (n <= 0)
+		return;
+	t->client = 0;
+	memset(&t->client6, 0, sizeof t->client6);
+	if (from.ss_family == AF_INET)
+		t->client = ((struct sockaddr_in *)&from)->sin_addr.s_addr;
+	else if (from.ss_family == AF_INET6)
+		memcpy(t->client6.b, &((struct sockaddr_in6 *)&from)->sin6_addr, 16);
+	r = ct_dns_answer46(q, (size_t)n, out, sizeof out, domain, table_lookup, t);
+	if (r > 0) {
+		sendto(fd, out, (size_t)r, 0, (struct sockaddr *)&from, fl);
+		return;
+	}
+	if (r < 0)
+		return;
+	for (i = 0; i < MAX_PENDING && pend[i].fd >= 0; i++)
+		;
+	if (i == MAX_PENDING || (size_t)n > sizeof pend[i].q) {
+		size_t k = servfail(q, (size_t)n, out);
+
+		if (k)
+			sendto(fd, out, k, 0, (struct sockaddr *)&from, fl);
+		return;
+	}
+	*nup = upstreams_but(resolv, self, up, 3);	/* the file may have changed */
+	memcpy(pend[i].q, q, (size_t)n);
+	pend[i].qlen = (size_t)n;
+	pend[i].lfd = fd;
+	pend[i].from = from;
+	pend[i].fromlen = fl;
+	pend[i].next_up = 0;
+	if (pending_send(&pend[i], up, *nup) < 0)
+		pending_fail(&pend[i]);
+}
+
+/* fd: the IPv4 listener, fd6 the IPv6 one (-1: none) */
+static void serve(int fd, int fd6, const char *path, const char *domain, uint32_t self)
 {
 	struct table t = { 0 };
 	struct stat seen = { 0 }, now;
@@ -495,8 +596,8 @@ static void serve(int fd, const char *path, const char *domain, uint32_t self)
 	struct ct_config cfg = { 0 };
 	const char *resolv = NULL;
 	struct pending *pend = ct_xcalloc(MAX_PENDING, sizeof *pend);
-	struct pollfd pfd[MAX_PENDING + 1];
-	unsigned char q[1500], out[1500];
+	struct pollfd pfd[MAX_PENDING + 2];
+	unsigned char out[1500];
 
 	/* [network] resolv_conf of ct.conf names the host's resolver file */
 	if (ct_config_load(&cfg, NULL) == 0)
@@ -504,19 +605,21 @@ static void serve(int fd, const char *path, const char *domain, uint32_t self)
 	for (i = 0; i < MAX_PENDING; i++)
 		pend[i].fd = -1;
 	for (;;) {
-		struct sockaddr_in from;
-		socklen_t fl = sizeof from;
 		ssize_t n;
 		int r;
 
 		pfd[0].fd = fd;
 		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].fd = fd6;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
 		for (i = 0; i < MAX_PENDING; i++) {
-			pfd[i + 1].fd = pend[i].fd;
-			pfd[i + 1].events = POLLIN;
-			pfd[i + 1].revents = 0;
+			pfd[i + 2].fd = pend[i].fd;
+			pfd[i + 2].events = POLLIN;
+			pfd[i + 2].revents = 0;
 		}
-		r = poll(pfd, MAX_PENDING + 1, 250);
+		r = poll(pfd, MAX_PENDING + 2, 250);
 		if (stat(path, &now) < 0)
 			break;	/* the network is gone */
 		/* upstream answers, and the ones that took too long */
@@ -525,57 +628,33 @@ static void serve(int fd, const char *path, const char *domain, uint32_t self)
 
 			if (p->fd < 0)
 				continue;
-			if (r > 0 && (pfd[i + 1].revents & POLLIN)) {
+			if (r > 0 && (pfd[i + 2].revents & POLLIN)) {
 				n = recv(p->fd, out, sizeof out, 0);
 				if (n >= 12 && out[0] == p->q[0] && out[1] == p->q[1]) {
-					sendto(fd, out, (size_t)n, 0, (struct sockaddr *)&p->from,
+					sendto(p->lfd, out, (size_t)n, 0, (struct sockaddr *)&p->from,
 					       p->fromlen);
 					close(p->fd);
 					p->fd = -1;
 					continue;
 				}
 			}
-			if ((pfd[i + 1].revents & (POLLERR | POLLHUP)) ||
+			if ((pfd[i + 2].revents & (POLLERR | POLLHUP)) ||
 			    ms_since(&p->sent) > FORWARD_MS) {
 				if (pending_send(p, up, nup) < 0)
-					pending_fail(fd, p);
+					pending_fail(p);
 			}
 		}
-		if (r <= 0 || !(pfd[0].revents & POLLIN))
-			continue;
-		n = recvfrom(fd, q, sizeof q, 0, (struct sockaddr *)&from, &fl);
-		if (n <= 0)
+		if (r <= 0 || !((pfd[0].revents | pfd[1].revents) & POLLIN))
 			continue;
 		if (!same_file(&seen, &now)) {
 			table_load(&t, path);
 			seen = now;
 		}
 		t.path = path;
-		t.client = from.sin_addr.s_addr;
-		r = ct_dns_answer(q, (size_t)n, out, sizeof out, domain, table_lookup, &t);
-		if (r > 0) {
-			sendto(fd, out, (size_t)r, 0, (struct sockaddr *)&from, fl);
-			continue;
-		}
-		if (r < 0)
-			continue;
-		for (i = 0; i < MAX_PENDING && pend[i].fd >= 0; i++)
-			;
-		if (i == MAX_PENDING || (size_t)n > sizeof pend[i].q) {
-			size_t k = servfail(q, (size_t)n, out);
-
-			if (k)
-				sendto(fd, out, k, 0, (struct sockaddr *)&from, fl);
-			continue;
-		}
-		nup = upstreams_but(resolv, self, up, 3);	/* the file may have changed */
-		memcpy(pend[i].q, q, (size_t)n);
-		pend[i].qlen = (size_t)n;
-		pend[i].from = from;
-		pend[i].fromlen = fl;
-		pend[i].next_up = 0;
-		if (pending_send(&pend[i], up, nup) < 0)
-			pending_fail(fd, &pend[i]);
+		if (pfd[0].revents & POLLIN)
+			serve_query(fd, &t, domain, pend, resolv, self, up, &nup);
+		if (pfd[1].revents & POLLIN)
+			serve_query(fd6, &t, domain, pend, resolv, self, up, &nup);
 	}
 	for (i = 0; i < MAX_PENDING; i++)
 		if (pend[i].fd >= 0)
@@ -590,11 +669,36 @@ static char *pid_path(const char *root, const char *name)
 	return ct_xasprintf("%s/networks/%s.dns.pid", root, name);
 }
 
-int ct_dns_start(const char *root, const char *name, uint32_t gw, struct ct_err *e)
+/* The IPv6 listener on [gw6]:53 (v6 only; free-bind, should the address
+ * not be ready yet). */
+static int listen6(const struct ct_ip6 *gw6, struct ct_err *e)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+	char ip[CT_IP6_STR];
+	int fd, one = 1;
+
+	ct_ip6_format(gw6, ip);
+	ct_say("dns: listen on [%s]:53/udp too", ip);
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return ct_err(e, errno, "socket(AF_INET6) for the DNS responder");
+	memcpy(&sa.sin6_addr, gw6->b, 16);
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof one) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		ct_err(e, errno, "bind [%s]:53/udp for the DNS responder", ip);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int ct_dns_start(const char *root, const char *name, uint32_t gw,
+		 const struct ct_ip6 *gw6, struct ct_err *e)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
 	char ip[CT_IP_STR], *pp, *text;
-	int fd, r;
+	int fd, fd6 = -1, r;
 	pid_t pid;
 
 	ct_ip_format(gw, ip);
@@ -608,9 +712,15 @@ int ct_dns_start(const char *root, const char *name, uint32_t gw, struct ct_err 
 		close(fd);
 		return -1;
 	}
+	if (gw6 && (fd6 = listen6(gw6, e)) < 0) {
+		close(fd);
+		return -1;
+	}
 	pid = fork();
 	if (pid < 0) {
 		close(fd);
+		if (fd6 >= 0)
+			close(fd6);
 		return ct_err(e, errno, "fork the DNS responder");
 	}
 	if (pid == 0) {
@@ -628,14 +738,16 @@ int ct_dns_start(const char *root, const char *name, uint32_t gw, struct ct_err 
 		}
 		/* no lock fd, no pipe of the caller may stay open here */
 		for (i = 3; i < 1024; i++)
-			if (i != fd)
+			if (i != fd && i != fd6)
 				close(i);
 		if (chdir("/") < 0)
 			_exit(1);
-		serve(fd, path, name, gw);
+		serve(fd, fd6, path, name, gw);
 		_exit(0);
 	}
 	close(fd);
+	if (fd6 >= 0)
+		close(fd6);
 	pp = pid_path(root, name);
 	text = ct_xasprintf("%d\n", (int)pid);
 	r = ct_write_file_atomic(pp, text, strlen(text), 0644, e);

@@ -2,6 +2,8 @@
 #include "buf.h"
 #include "err.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,4 +333,209 @@ int ct_port_load(const char *s, struct ct_port *p, struct ct_err *e)
 	return 0;
 bad:
 	return ct_err(e, 0, "bad stored port '%s'", s);
+}
+
+/* ---- IPv6 ------------------------------------------------------------- */
+
+int ct_is_ip6_text(const char *s)
+{
+	return strchr(s, ':') != NULL;
+}
+
+int ct_ip6_parse(const char *s, struct ct_ip6 *ip, struct ct_err *e)
+{
+	struct in6_addr a;
+
+	if (!ct_is_ip6_text(s) || strchr(s, '%') || inet_pton(AF_INET6, s, &a) != 1)
+		return ct_err(e, 0, "invalid IPv6 address '%s' (want e.g. fd00:1::2)", s);
+	memcpy(ip->b, &a, 16);
+	return 0;
+}
+
+void ct_ip6_format(const struct ct_ip6 *ip, char out[CT_IP6_STR])
+{
+	if (!inet_ntop(AF_INET6, ip->b, out, CT_IP6_STR))
+		snprintf(out, CT_IP6_STR, "::");
+}
+
+int ct_ip6_is_zero(const struct ct_ip6 *ip)
+{
+	static const struct ct_ip6 z;
+
+	return !memcmp(ip->b, z.b, 16);
+}
+
+int ct_ip6_eq(const struct ct_ip6 *a, const struct ct_ip6 *b)
+{
+	return !memcmp(a->b, b->b, 16);
+}
+
+/* the first prefix bits of a and b agree */
+static int prefix_eq(const unsigned char *a, const unsigned char *b, int prefix)
+{
+	int full = prefix / 8, rest = prefix % 8;
+	unsigned char m;
+
+	if (memcmp(a, b, (size_t)full))
+		return 0;
+	if (!rest)
+		return 1;
+	m = (unsigned char)(0xff << (8 - rest));
+	return (a[full] & m) == (b[full] & m);
+}
+
+int ct_cidr6_parse(const char *s, struct ct_cidr6 *c, struct ct_err *e)
+{
+	char ip[CT_IP6_STR], *end;
+	const char *slash = strchr(s, '/');
+	unsigned long pre;
+	struct ct_ip6 a, net;
+	int i;
+
+	if (!slash || (size_t)(slash - s) >= sizeof ip)
+		return ct_err(e, 0, "invalid IPv6 subnet '%s' (want e.g. fd00:1::/64)", s);
+	memcpy(ip, s, (size_t)(slash - s));
+	ip[slash - s] = 0;
+	memset(&a, 0, sizeof a);
+	if (ct_ip6_parse(ip, &a, e) < 0)
+		return ct_err_wrap(e, "subnet %s", s);
+	if (slash[1] < '0' || slash[1] > '9')
+		return ct_err(e, 0, "invalid IPv6 subnet '%s' (want e.g. fd00:1::/64)", s);
+	pre = strtoul(slash + 1, &end, 10);
+	if (*end || pre > 128)
+		return ct_err(e, 0, "invalid prefix length in '%s' (want 0 to 128)", s);
+	memset(&net, 0, sizeof net);
+	for (i = 0; i < 16; i++) {
+		int bits = (int)pre - 8 * i;
+
+		net.b[i] = bits >= 8 ? a.b[i] : bits <= 0 ? 0
+			 : (unsigned char)(a.b[i] & (0xff << (8 - bits)));
+	}
+	if (!ct_ip6_eq(&a, &net)) {
+		char n[CT_IP6_STR];
+
+		ct_ip6_format(&net, n);
+		return ct_err(e, 0, "subnet '%s' has host bits set; did you mean %s/%lu?",
+			      s, n, pre);
+	}
+	c->addr = a;
+	c->prefix = (int)pre;
+	return 0;
+}
+
+void ct_cidr6_format(const struct ct_cidr6 *c, char out[CT_CIDR6_STR])
+{
+	char ip[CT_IP6_STR];
+
+	ct_ip6_format(&c->addr, ip);
+	snprintf(out, CT_CIDR6_STR, "%s/%d", ip, c->prefix);
+}
+
+int ct_cidr6_contains(const struct ct_cidr6 *c, const struct ct_ip6 *ip)
+{
+	return prefix_eq(c->addr.b, ip->b, c->prefix);
+}
+
+int ct_cidr6_overlap(const struct ct_cidr6 *a, const struct ct_cidr6 *b)
+{
+	return prefix_eq(a->addr.b, b->addr.b, a->prefix < b->prefix ? a->prefix : b->prefix);
+}
+
+void ct_ip6_nth(const struct ct_cidr6 *net, uint64_t k, struct ct_ip6 *out)
+{
+	int i;
+	unsigned carry = 0;
+
+	*out = net->addr;
+	for (i = 15; i >= 0 && (k || carry); i--) {
+		unsigned v = out->b[i] + (unsigned)(k & 0xff) + carry;
+
+		out->b[i] = (unsigned char)v;
+		carry = v >> 8;
+		k >>= 8;
+	}
+}
+
+static int is_used6(const struct ct_ip6 *ip, const struct ct_ip6 *used, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ct_ip6_eq(ip, &used[i]))
+			return 1;
+	return 0;
+}
+
+int ct_ipam6_check(const struct ct_cidr6 *net, const struct ct_ip6 *gw,
+		   const struct ct_ip6 *used, size_t n, const struct ct_ip6 *ip,
+		   struct ct_err *e)
+{
+	char s[CT_IP6_STR], c[CT_CIDR6_STR];
+
+	ct_ip6_format(ip, s);
+	ct_cidr6_format(net, c);
+	if (!ct_cidr6_contains(net, ip))
+		return ct_err(e, 0, "address %s is not in subnet %s", s, c);
+	if (ct_ip6_eq(ip, &net->addr))
+		return ct_err(e, 0, "address %s is the subnet-router address of %s", s, c);
+	if (gw && ct_ip6_eq(ip, gw))
+		return ct_err(e, 0, "address %s is the gateway of %s", s, c);
+	if (is_used6(ip, used, n))
+		return ct_err(e, 0, "address %s is already in use on %s", s, c);
+	return 0;
+}
+
+int ct_ipam6_pick(const struct ct_cidr6 *net, const struct ct_ip6 *gw,
+		  const struct ct_ip6 *used, size_t n, struct ct_ip6 *out,
+		  struct ct_err *e)
+{
+	int hostbits = 128 - net->prefix;
+	uint64_t k, size = hostbits >= 64 ? UINT64_MAX : (uint64_t)1 << hostbits;
+	char c[CT_CIDR6_STR];
+
+	/* at most n + 1 addresses are taken: n + 2 candidates always do */
+	for (k = 1; k < size && k <= (uint64_t)n + 2; k++) {
+		struct ct_ip6 ip;
+
+		ct_ip6_nth(net, k, &ip);
+		if ((gw && ct_ip6_eq(&ip, gw)) || is_used6(&ip, used, n))
+			continue;
+		*out = ip;
+		return 0;
+	}
+	ct_cidr6_format(net, c);
+	ct_err(e, 0, "no free IPv6 address left in %s (%zu in use)", c, n);
+	return ct_err_hint(e, "remove a container, run 'ct-net prune', or use a larger --subnet6");
+}
+
+int ct_ula_pick(uint64_t seed, const struct ct_cidr6 *taken, size_t n,
+		struct ct_cidr6 *out, struct ct_err *e)
+{
+	/* an odd step visits every 40-bit id before it repeats */
+	const uint64_t step = 0x9e3779b97fULL, mask = ((uint64_t)1 << 40) - 1;
+	int k;
+	size_t i;
+
+	for (k = 0; k < 256; k++) {
+		uint64_t gid = (seed + (uint64_t)k * step) & mask;
+		struct ct_cidr6 c;
+
+		memset(&c, 0, sizeof c);
+		c.addr.b[0] = 0xfd;
+		c.addr.b[1] = (unsigned char)(gid >> 32);
+		c.addr.b[2] = (unsigned char)(gid >> 24);
+		c.addr.b[3] = (unsigned char)(gid >> 16);
+		c.addr.b[4] = (unsigned char)(gid >> 8);
+		c.addr.b[5] = (unsigned char)gid;
+		c.prefix = 64;
+		for (i = 0; i < n; i++)
+			if (ct_cidr6_overlap(&c, &taken[i]))
+				break;
+		if (i == n) {
+			*out = c;
+			return 0;
+		}
+	}
+	ct_err(e, 0, "no free unique local /64 found in fd00::/8 (256 tries)");
+	return ct_err_hint(e, "give --subnet6");
 }

@@ -49,6 +49,48 @@ int ct_subnet_pick(const struct ct_cidr *pool, int prefix,
 void ct_mac_from_ip(uint32_t ip, unsigned char mac[6]);
 void ct_mac_format(const unsigned char mac[6], char out[CT_MAC_STR]);
 
+/* ---- IPv6 (dual-stack networks) ----
+ * Addresses are 16 bytes in network order; an all-zero address means none. */
+#define CT_IP6_STR 46
+#define CT_CIDR6_STR 50
+
+struct ct_ip6 {
+	unsigned char b[16];
+};
+
+struct ct_cidr6 {
+	struct ct_ip6 addr;	/* host bits cleared */
+	int prefix;		/* 0..128 */
+};
+
+/* Whether s looks like an IPv6 address or CIDR (has a ':'). */
+int ct_is_ip6_text(const char *s);
+int ct_ip6_parse(const char *s, struct ct_ip6 *ip, struct ct_err *e);
+void ct_ip6_format(const struct ct_ip6 *ip, char out[CT_IP6_STR]);
+int ct_ip6_is_zero(const struct ct_ip6 *ip);
+int ct_ip6_eq(const struct ct_ip6 *a, const struct ct_ip6 *b);
+/* "fd00:1::/64"; host bits set are refused */
+int ct_cidr6_parse(const char *s, struct ct_cidr6 *c, struct ct_err *e);
+void ct_cidr6_format(const struct ct_cidr6 *c, char out[CT_CIDR6_STR]);
+int ct_cidr6_contains(const struct ct_cidr6 *c, const struct ct_ip6 *ip);
+int ct_cidr6_overlap(const struct ct_cidr6 *a, const struct ct_cidr6 *b);
+/* net's address plus k (k < 2^64), within the subnet's host part */
+void ct_ip6_nth(const struct ct_cidr6 *net, uint64_t k, struct ct_ip6 *out);
+/* The lowest address after the subnet-router anycast address (net::0)
+ * that is not gw and not in used[n]. */
+int ct_ipam6_pick(const struct ct_cidr6 *net, const struct ct_ip6 *gw,
+		  const struct ct_ip6 *used, size_t n, struct ct_ip6 *out,
+		  struct ct_err *e);
+/* A requested (--ip6) address: inside net, not net::0, not gw, not in use. */
+int ct_ipam6_check(const struct ct_cidr6 *net, const struct ct_ip6 *gw,
+		   const struct ct_ip6 *used, size_t n, const struct ct_ip6 *ip,
+		   struct ct_err *e);
+/* A unique local /64 (RFC 4193: fd + 40-bit global id + subnet 0) whose
+ * global id comes from seed (the low 40 bits; seed + k * a large odd step
+ * for the k-th try), overlapping none of taken[n]. */
+int ct_ula_pick(uint64_t seed, const struct ct_cidr6 *taken, size_t n,
+		struct ct_cidr6 *out, struct ct_err *e);
+
 /* One published port after range expansion. host_port 0: pick a free one. */
 struct ct_port {
 	int udp;		/* 0 tcp, 1 udp */

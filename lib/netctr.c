@@ -346,17 +346,27 @@ static char *host_resolv(const char *path)
 }
 
 static int write_hosts(const char *bundle, const char *hostname, const char *name,
-		       uint32_t ip, const char *aliases, char **add, size_t nadd,
-		       struct ct_err *e)
+		       uint32_t ip, const struct ct_ip6 *ip6, const char *aliases,
+		       char **add, size_t nadd, struct ct_err *e)
 {
 	struct ct_buf b = CT_BUF_INIT;
-	char s[CT_IP_STR];
+	char s[CT_IP6_STR];
 	size_t i;
-	int r;
+	int r, k;
 
 	ct_buf_puts(&b, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-	if (ip) {
-		ct_ip_format(ip, s);
+	if (ip6 && !ct_ip6_is_zero(ip6))
+		ct_buf_puts(&b, "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n"
+			    "ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+	for (k = 0; k < 2; k++) {
+		if (k == 0 && !ip)
+			continue;
+		if (k == 1 && (!ip6 || ct_ip6_is_zero(ip6)))
+			continue;
+		if (k == 0)
+			ct_ip_format(ip, s);
+		else
+			ct_ip6_format(ip6, s);
 		ct_buf_printf(&b, "%s\t%s", s, hostname);
 		if (name && strcmp(name, hostname))
 			ct_buf_printf(&b, " %s", name);
@@ -365,10 +375,12 @@ static int write_hosts(const char *bundle, const char *hostname, const char *nam
 		ct_buf_putc(&b, '\n');
 	}
 	for (i = 0; i < nadd; i++) {
-		const char *c = strrchr(add[i], ':');
+		const char *c = strchr(add[i], ':');
 		uint32_t a;
+		struct ct_ip6 a6;
 
-		if (!c || c == add[i] || ct_ip_parse(c + 1, &a, NULL) < 0) {
+		if (!c || c == add[i] ||
+		    (ct_ip_parse(c + 1, &a, NULL) < 0 && ct_ip6_parse(c + 1, &a6, NULL) < 0)) {
 			ct_buf_free(&b);
 			return ct_err(e, 0, "invalid --add-host '%s' (want NAME:IP)", add[i]);
 		}
@@ -535,9 +547,35 @@ static int port_probe(const struct ct_port *p, uint16_t *got, struct ct_err *e)
 	return 0;
 }
 
+/* On a dual-stack network a port published on every address is DNAT'ed
+ * from the host's IPv6 addresses too: [::]:PORT must be free as well. */
+static int port_probe6(const struct ct_port *p, uint16_t port, struct ct_err *e)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	int fd = socket(AF_INET6, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	int one = 1;
+
+	if (fd < 0)
+		return 0;	/* no IPv6 here: nothing to clash with */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	sa.sin6_port = htons(port);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int err = errno;
+
+		close(fd);
+		ct_err(e, err, "publish [::]:%u/%s: bind", port, p->udp ? "udp" : "tcp");
+		if (err == EADDRINUSE)
+			ct_err_hint(e, "the port is taken on the host (IPv6); choose another host port");
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* Fix random host ports and refuse ports that ct or the host already uses. */
 static int ports_settle(struct ct_port *v, size_t n, const struct ct_network *all,
-			size_t nall, struct ct_err *e)
+			size_t nall, int v6, struct ct_err *e)
 {
 	size_t i, j, k, l;
 
@@ -553,6 +591,11 @@ static int ports_settle(struct ct_port *v, size_t n, const struct ct_network *al
 				return -1;
 			if (!v[i].host_port)
 				want.host_port = got;
+			if (v6 && !want.host_ip && port_probe6(&want, want.host_port, e) < 0) {
+				if (v[i].host_port)
+					return -1;
+				continue;	/* a random one: try another */
+			}
 			for (j = 0; j < nall && !clash; j++)
 				for (k = 0; k < all[j].nep && !clash; k++)
 					for (l = 0; l < all[j].ep[k].nports; l++)
@@ -658,6 +701,13 @@ static int endpoint_up(struct ct_nl *hnl, struct ct_nl *cnl, int nsfd,
 	if (want_route && !n->internal &&
 	    ct_nl_route_add(cnl, 0, 0, n->gateway, ep->ifname, e) < 0)
 		goto fail;
+	if (n->ipv6 && !ct_ip6_is_zero(&ep->ip6)) {
+		if (ct_nl_addr6_add(cnl, ep->ifname, &ep->ip6, n->subnet6.prefix, e) < 0)
+			goto fail;
+		if (want_route && !n->internal &&
+		    ct_nl_route6_add(cnl, NULL, &n->gateway6, ep->ifname, e) < 0)
+			goto fail;
+	}
 	return 0;
 fail:
 	ct_nl_link_del(hnl, ep->veth, NULL);
@@ -675,13 +725,41 @@ static char *join_words(char **v, size_t n)
 	return ct_buf_detach(&b);
 }
 
+/* The IPv6 address of a new member of the dual-stack network n (the lock
+ * is held: the endpoints of n are every address in use). */
+static int join_v6(const struct ct_network *n, const char *who, const char *want,
+		   struct ct_ip6 *out, struct ct_err *e)
+{
+	struct ct_ip6 *used = ct_xcalloc(n->nep + 1, sizeof *used);
+	char s[CT_IP6_STR];
+	size_t i, k = 0;
+	int r;
+
+	for (i = 0; i < n->nep; i++)
+		if (!ct_ip6_is_zero(&n->ep[i].ip6))
+			used[k++] = n->ep[i].ip6;
+	if (want)
+		r = ct_ip6_parse(want, out, e) < 0 ? -1
+		    : ct_ipam6_check(&n->subnet6, &n->gateway6, used, k, out, e);
+	else
+		r = ct_ipam6_pick(&n->subnet6, &n->gateway6, used, k, out, e);
+	free(used);
+	if (r < 0)
+		return ct_err_wrap(e, "%snetwork %s", want ? "--ip6 on " : "", n->name);
+	ct_ip6_format(out, s);
+	ct_say("ipam: %s gets %s on %s", who, s, n->name);
+	return 0;
+}
+
 /* Add container c to network name: IPAM, ports, veth, state. The caller
  * holds the lock. *ipout gets the address. */
 static int join_network(const char *root, const struct ctr *c, const char *netname,
-			const char *want_ip, char **aliases, size_t naliases,
-			struct ct_port *ports, size_t nports, int want_route,
-			uint32_t *ipout, struct ct_err *e)
+			const char *want_ip, const char *want_ip6, char **aliases,
+			size_t naliases, struct ct_port *ports, size_t nports,
+			int want_route, uint32_t *ipout, struct ct_ip6 *ip6out,
+			struct ct_err *e)
 {
+	struct ct_ip6 ip6;
 	struct ct_network n, *all = NULL;
 	size_t nall = 0, i;
 	struct ct_nl hnl = { -1, 0 }, cnl = { -1, 0 };
@@ -714,9 +792,17 @@ static int join_network(const char *root, const struct ctr *c, const char *netna
 	}
 	ct_ip_format(ip, ips);
 	ct_say("ipam: %s gets %s on %s", c->name, ips, netname);
+	memset(&ip6, 0, sizeof ip6);
+	if (want_ip6 && !n.ipv6) {
+		ct_err(e, 0, "--ip6 %s: network %s has no IPv6", want_ip6, netname);
+		ct_err_hint(e, "create the network with --ipv6");
+		goto out;
+	}
+	if (n.ipv6 && join_v6(&n, c->name, want_ip6, &ip6, e) < 0)
+		goto out;
 	if (nports) {
 		if (ct_net_load_all(root, &all, &nall, e) < 0 ||
-		    ports_settle(ports, nports, all, nall, e) < 0)
+		    ports_settle(ports, nports, all, nall, n.ipv6, e) < 0)
 			goto out;
 	}
 	nsfd = open(c->netns, O_RDONLY | O_CLOEXEC);
@@ -735,6 +821,7 @@ static int join_network(const char *root, const struct ctr *c, const char *netna
 	if (!ep.ifname)
 		goto out;
 	ep.ip = ip;
+	ep.ip6 = ip6;
 	ep.aliases = join_words(aliases, naliases);
 	if (nports) {
 		ep.ports = ct_xmalloc(nports * sizeof *ports);
@@ -757,6 +844,8 @@ static int join_network(const char *root, const struct ctr *c, const char *netna
 		goto out;
 	}
 	*ipout = ip;
+	if (ip6out)
+		*ip6out = ip6;
 	r = 0;
 out:
 	ct_net_endpoint_free(&ep);
@@ -855,13 +944,16 @@ static int parse_ports(const struct ct_attach_opts *o, const char *bundle,
 	return 0;
 }
 
-static char *user_resolv(uint32_t gw)
+static char *user_resolv(uint32_t gw, const struct ct_ip6 *gw6)
 {
-	char s[CT_IP_STR];
+	char s[CT_IP_STR], s6[CT_IP6_STR] = "";
 
 	ct_ip_format(gw, s);
+	if (gw6)
+		ct_ip6_format(gw6, s6);
 	return ct_xasprintf("# ct-net: the name server of this network\nnameserver %s\n"
-			    "options ndots:0\n", s);
+			    "%s%s%soptions ndots:0\n", s, gw6 ? "nameserver " : "", s6,
+			    gw6 ? "\n" : "");
 }
 
 /* --dns: the host's resolv.conf (search, options) with these name
@@ -930,8 +1022,12 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 	char *rec, *text = NULL, *dir;
 	int r = -1, made_ns = 0, joined = 0, nsfd;
 	uint32_t ip = 0;
+	struct ct_ip6 ip6, gw6;
+	int has6 = 0;
 
 	memset(&c, 0, sizeof c);
+	memset(&ip6, 0, sizeof ip6);
+	memset(&gw6, 0, sizeof gw6);
 	if (bundle_ids(bundle, &c.id, &c.name, e) < 0)
 		return -1;
 	c.bundle = ct_xstrdup(bundle);
@@ -948,8 +1044,9 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 	if (parse_ports(o, bundle, &ports, &nports, e) < 0)
 		goto out;
 	if (!strcmp(mode, "host") || ct_has_prefix(mode, "container:")) {
-		if (nports || o->ip || o->naliases) {
-			ct_err(e, 0, "-p, --ip and --alias do not apply to --network %s", mode);
+		if (nports || o->ip || o->ip6 || o->naliases) {
+			ct_err(e, 0, "-p, --ip, --ip6 and --alias do not apply to --network %s",
+			       mode);
 			goto out;
 		}
 	}
@@ -1010,7 +1107,12 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 				goto out;
 			dns = n.dns;
 			gw = n.gateway;
+			has6 = n.ipv6;
+			gw6 = n.gateway6;
 			ct_net_free(&n);
+		} else if (o->ip || o->ip6 || nports) {
+			ct_err(e, 0, "-p, --ip and --ip6 do not apply to --network none");
+			goto out;
 		}
 		if (netns_create(c.netns, e) < 0)
 			goto out;
@@ -1027,13 +1129,13 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 		r = -1;
 		if (!is_none) {
 			/* the record first: join_network's peers look it up */
-			if (join_network(root, &c, mode, o->ip, o->aliases, o->naliases,
-					 ports, nports, 1, &ip, e) < 0)
+			if (join_network(root, &c, mode, o->ip, o->ip6, o->aliases,
+					 o->naliases, ports, nports, 1, &ip, &ip6, e) < 0)
 				goto out;
 			joined = 1;
 		}
 		text = join_words(o->aliases, o->naliases);
-		r = write_hosts(bundle, c.hostname, c.name, ip, text, o->add_hosts,
+		r = write_hosts(bundle, c.hostname, c.name, ip, &ip6, text, o->add_hosts,
 				o->nadd_hosts, e);
 		free(text);
 		text = NULL;
@@ -1049,7 +1151,7 @@ static int attach_locked(const char *root, const struct ct_config *cfg,
 				mode, g);
 		}
 		if (dns)
-			text = user_resolv(gw);
+			text = user_resolv(gw, has6 ? &gw6 : NULL);
 		else if (o->ndns && !(text = given_resolv(resolv ? resolv : "/etc/resolv.conf",
 							 o->dns, o->ndns, e)))
 			goto out;
@@ -1162,6 +1264,8 @@ static int resolv_follow(const char *root, const struct ctr *c, struct ct_err *e
 	struct ct_buf cur = CT_BUF_INIT;
 	size_t nall, i;
 	uint32_t first = 0;
+	struct ct_ip6 first6 = { { 0 } };
+	int first_has6 = 0;
 	char *p, *text = NULL, line[64], gw[CT_IP_STR];
 	int r = 0, keep = 0;
 
@@ -1181,8 +1285,11 @@ static int resolv_follow(const char *root, const struct ctr *c, struct ct_err *e
 	for (i = 0; i < nall; i++) {
 		if (!all[i].dns || !ct_net_endpoint(&all[i], c->id))
 			continue;
-		if (!first)
+		if (!first) {
 			first = all[i].gateway;
+			first6 = all[i].gateway6;
+			first_has6 = all[i].ipv6;
+		}
 		ct_ip_format(all[i].gateway, gw);
 		snprintf(line, sizeof line, "nameserver %s\n", gw);
 		keep |= strstr(cur.data, line) != NULL;
@@ -1191,7 +1298,7 @@ static int resolv_follow(const char *root, const struct ctr *c, struct ct_err *e
 	if (keep)
 		;
 	else if (first)
-		text = user_resolv(first);
+		text = user_resolv(first, first_has6 ? &first6 : NULL);
 	else if (ct_has_prefix(cur.data, "# ct-net: the name server of this network")) {
 		struct ct_config cfg;
 		const char *host = NULL;
@@ -1210,7 +1317,8 @@ static int resolv_follow(const char *root, const struct ctr *c, struct ct_err *e
 }
 
 int ct_net_connect(const char *root, const char *net, const char *id,
-		   const char *ip, char **aliases, size_t naliases, struct ct_err *e)
+		   const char *ip, const char *ip6, char **aliases, size_t naliases,
+		   struct ct_err *e)
 {
 	struct ctr c;
 	uint32_t got;
@@ -1228,7 +1336,8 @@ int ct_net_connect(const char *root, const char *net, const char *id,
 	k = on_networks(root, c.id, e);
 	if (k < 0)
 		goto out;
-	r = join_network(root, &c, net, ip, aliases, naliases, NULL, 0, k == 0, &got, e);
+	r = join_network(root, &c, net, ip, ip6, aliases, naliases, NULL, 0, k == 0, &got,
+			 NULL, e);
 	if (r == 0 && resolv_follow(root, &c, e) < 0)
 		r = -1;
 out:
@@ -1312,6 +1421,61 @@ static int ctr_gone(const char *bundle, int removed_only)
 	free(vals[1]);
 	free(p);
 	return gone;
+}
+
+int ct_net_bundle_live(const char *bundle)
+{
+	static const char *keys[] = { "status", NULL };
+	char *vals[1] = { 0 }, *p;
+	int live = !ctr_gone(bundle, 0);
+
+	if (live && bundle && *bundle) {
+		p = ct_xasprintf("%s/state.ini", bundle);
+		if (ini_get(p, "state", keys, vals, NULL) == 0 && vals[0] &&
+		    strcmp(vals[0], "running") && strcmp(vals[0], "paused"))
+			live = 0;	/* created, stopped, ... */
+		free(vals[0]);
+		free(p);
+	}
+	return live;
+}
+
+int ct_net_mode_members(const char *root, const char *mode, struct ct_member **v,
+			size_t *n, struct ct_err *e)
+{
+	char *dir = ct_xasprintf("%s/netns", root);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	*v = NULL;
+	*n = 0;
+	if (!d) {
+		int err = errno;
+
+		free(dir);
+		return err == ENOENT ? 0 : ct_err(e, err, "opendir %s/netns", root);
+	}
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		struct ctr c;
+
+		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".ini"))
+			continue;
+		de->d_name[l - 4] = 0;
+		if (record_load(root, de->d_name, &c, NULL) < 0)
+			continue;
+		if (c.mode && !strcmp(c.mode, mode) && ct_net_bundle_live(c.bundle)) {
+			*v = ct_xrealloc(*v, (*n + 1) * sizeof **v);
+			(*v)[*n].id = c.id;
+			(*v)[*n].name = c.name ? c.name : ct_xstrdup(c.id);
+			c.id = c.name = NULL;
+			(*n)++;
+		}
+		ctr_free(&c);
+	}
+	closedir(d);
+	free(dir);
+	return 0;
 }
 
 int ct_net_prune(const char *root, int removed_only, struct ct_err *e)

@@ -576,3 +576,103 @@ int ct_nl_links(struct ct_nl *nl, char ***v, size_t *n, struct ct_err *e)
 	ifi->ifi_family = AF_UNSPEC;
 	return nl_dump(nl, &m, "dump links", links_cb, &a, e);
 }
+
+/* ---- IPv6 ----------------------------------------------------------------- */
+
+int ct_nl_addr6_add(struct ct_nl *nl, const char *name, const struct ct_ip6 *ip,
+		    int prefix, struct ct_err *e)
+{
+	struct nl_msg m;
+	struct ifaddrmsg *ifa;
+	char s[CT_IP6_STR], what[128];
+	int idx = ct_nl_ifindex(nl, name, e);
+
+	if (idx <= 0)
+		return idx < 0 ? -1 : ct_err(e, ENODEV, "ip -6 addr add on %s", name);
+	ct_ip6_format(ip, s);
+	snprintf(what, sizeof what, "ip -6 addr add %s/%d dev %s nodad", s, prefix, name);
+	ct_say("%s", what);
+	msg_init(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
+	ifa = msg_data(&m);
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_flags = IFA_F_NODAD | IFA_F_PERMANENT;
+	ifa->ifa_index = (unsigned)idx;
+	attr_add(&m, IFA_LOCAL, ip->b, 16);
+	attr_add(&m, IFA_ADDRESS, ip->b, 16);
+	return nl_talk(nl, &m, e, what);
+}
+
+int ct_nl_route6_add(struct ct_nl *nl, const struct ct_cidr6 *dst,
+		     const struct ct_ip6 *gw, const char *dev, struct ct_err *e)
+{
+	struct nl_msg m;
+	struct rtmsg *rt;
+	char d[CT_CIDR6_STR], g[CT_IP6_STR], what[160];
+	int idx = ct_nl_ifindex(nl, dev, e);
+
+	if (idx <= 0)
+		return idx < 0 ? -1 : ct_err(e, ENODEV, "ip -6 route add dev %s", dev);
+	if (dst)
+		ct_cidr6_format(dst, d);
+	if (gw)
+		ct_ip6_format(gw, g);
+	snprintf(what, sizeof what, "ip -6 route add %s%s%s dev %s", dst ? d : "default",
+		 gw ? " via " : "", gw ? g : "", dev);
+	ct_say("%s", what);
+	msg_init(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
+	rt = msg_data(&m);
+	rt->rtm_family = AF_INET6;
+	rt->rtm_dst_len = (unsigned char)(dst ? dst->prefix : 0);
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_BOOT;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	if (dst && dst->prefix)
+		attr_add(&m, RTA_DST, dst->addr.b, 16);
+	if (gw)
+		attr_add(&m, RTA_GATEWAY, gw->b, 16);
+	attr_u32(&m, RTA_OIF, (uint32_t)idx);
+	return nl_talk(nl, &m, e, what);
+}
+
+struct routes6_arg {
+	struct ct_cidr6 **v;
+	size_t *n;
+};
+
+static int routes6_cb(struct nlmsghdr *h, void *arg)
+{
+	struct routes6_arg *ra = arg;
+	struct rtmsg *rt = NLMSG_DATA(h);
+	struct rtattr *a = RTM_RTA(rt);
+	int len = (int)RTM_PAYLOAD(h);
+	struct ct_cidr6 c;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || rt->rtm_family != AF_INET6 ||
+	    rt->rtm_table != RT_TABLE_MAIN || rt->rtm_dst_len == 0 ||
+	    rt->rtm_type != RTN_UNICAST)
+		return 0;
+	memset(&c, 0, sizeof c);
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == RTA_DST && RTA_PAYLOAD(a) == 16)
+			memcpy(c.addr.b, RTA_DATA(a), 16);
+	c.prefix = rt->rtm_dst_len;
+	if (c.addr.b[0] == 0xfe && (c.addr.b[1] & 0xc0) == 0x80)
+		return 0;	/* link-local: every link has fe80::/64 */
+	*ra->v = ct_xrealloc(*ra->v, (*ra->n + 1) * sizeof **ra->v);
+	(*ra->v)[(*ra->n)++] = c;
+	return 0;
+}
+
+int ct_nl_routes6(struct ct_nl *nl, struct ct_cidr6 **v, size_t *n, struct ct_err *e)
+{
+	struct nl_msg m;
+	struct rtmsg *rt;
+	struct routes6_arg a = { v, n };
+
+	msg_init(&m, RTM_GETROUTE, 0, sizeof *rt);
+	rt = msg_data(&m);
+	rt->rtm_family = AF_INET6;
+	return nl_dump(nl, &m, "dump IPv6 routes", routes6_cb, &a, e);
+}

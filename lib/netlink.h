@@ -56,6 +56,18 @@ int ct_nl_route_add(struct ct_nl *nl, uint32_t dst, int prefix, uint32_t gw,
 /* The IPv4 destinations of the main routing table (default routes left
  * out), appended to *v. */
 int ct_nl_routes(struct ct_nl *nl, struct ct_cidr **v, size_t *n, struct ct_err *e);
+/* IPv6 (added for dual-stack networks; the requests above are untouched):
+ * an address with IFA_F_NODAD (usable at once, no duplicate detection),
+ * a route (dst NULL: the default route) via gw (NULL: on-link), the
+ * IPv6 destinations of the main table (default and fe80::/64 left out). */
+struct ct_ip6;
+struct ct_cidr6;
+int ct_nl_addr6_add(struct ct_nl *nl, const char *name, const struct ct_ip6 *ip,
+		    int prefix, struct ct_err *e);
+int ct_nl_route6_add(struct ct_nl *nl, const struct ct_cidr6 *dst,
+		     const struct ct_ip6 *gw, const char *dev, struct ct_err *e);
+int ct_nl_routes6(struct ct_nl *nl, struct ct_cidr6 **v, size_t *n, struct ct_err *e);
+
 /* Names of every link, appended to *v (each allocated). */
 int ct_nl_links(struct ct_nl *nl, char ***v, size_t *n, struct ct_err *e);
 

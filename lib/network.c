@@ -110,6 +110,12 @@ static int load_handler(void *user, const char *section, const char *key,
 			n->internal = !strcmp(value, "true");
 		else if (!strcmp(key, "dns"))
 			n->dns = !strcmp(value, "true");
+		else if (!strcmp(key, "ipv6"))
+			n->ipv6 = !strcmp(value, "true");
+		else if (!strcmp(key, "subnet6"))
+			c->bad |= ct_cidr6_parse(value, &n->subnet6, c->e) < 0;
+		else if (!strcmp(key, "gateway6"))
+			c->bad |= ct_ip6_parse(value, &n->gateway6, c->e) < 0;
 		else if (!strcmp(key, "label")) {
 			n->labels = ct_xrealloc(n->labels, (n->nlabels + 1) * sizeof *n->labels);
 			n->labels[n->nlabels++] = ct_xstrdup(value);
@@ -150,6 +156,8 @@ static int load_handler(void *user, const char *section, const char *key,
 			ep->aliases = ct_xstrdup(value);
 		else if (!strcmp(key, "ip"))
 			c->bad |= ct_ip_parse(value, &ep->ip, c->e) < 0;
+		else if (!strcmp(key, "ip6"))
+			c->bad |= ct_ip6_parse(value, &ep->ip6, c->e) < 0;
 		else if (!strcmp(key, "port")) {
 			/* one port a line: lines are cut at 200 bytes */
 			ep->ports = ct_xrealloc(ep->ports, (ep->nports + 1) * sizeof *ep->ports);
@@ -236,6 +244,13 @@ int ct_net_save(const char *root, const struct ct_network *n, struct ct_err *e)
 		      "gateway = %s\nbridge = %s\ninternal = %s\ndns = %s\ncreated = %s\n",
 		      n->name, n->id, sub, gw, n->bridge, n->internal ? "true" : "false",
 		      n->dns ? "true" : "false", n->created);
+	if (n->ipv6) {
+		char s6[CT_CIDR6_STR], g6[CT_IP6_STR];
+
+		ct_cidr6_format(&n->subnet6, s6);
+		ct_ip6_format(&n->gateway6, g6);
+		ct_buf_printf(&b, "ipv6 = true\nsubnet6 = %s\ngateway6 = %s\n", s6, g6);
+	}
 	for (i = 0; i < n->nlabels; i++)
 		ct_buf_printf(&b, "label = %s\n", n->labels[i]);
 	for (i = 0; i < n->nep; i++) {
@@ -250,6 +265,12 @@ int ct_net_save(const char *root, const struct ct_network *n, struct ct_err *e)
 			      "veth = %s\nifname = %s\nip = %s\nmac = %s\naliases = %s\n",
 			      ep->id, ep->name, ep->bundle, ep->netns, ep->veth, ep->ifname,
 			      ip, m, ep->aliases);
+		if (!ct_ip6_is_zero(&ep->ip6)) {
+			char i6[CT_IP6_STR];
+
+			ct_ip6_format(&ep->ip6, i6);
+			ct_buf_printf(&b, "ip6 = %s\n", i6);
+		}
 		for (k = 0; k < ep->nports; k++) {
 			ct_port_store(&ep->ports[k], port, sizeof port);
 			ct_buf_printf(&b, "port = %s\n", port);
@@ -501,6 +522,76 @@ static int subnet_taken(const struct ct_cidr *s, const struct ct_network *v, siz
 	return 0;
 }
 
+/* The v6 side of create: subnet6 given (or a ULA /64 picked from a seed
+ * that is the network name's digest), gateway6 (or the subnet's ::1). */
+static int create_v6(struct ct_network *n, const struct ct_net_create_opts *o,
+		     const struct ct_network *all, size_t nall, struct ct_nl *nl,
+		     struct ct_err *e)
+{
+	struct ct_cidr6 *routes = NULL, *taken;
+	size_t nroutes = 0, nt = 0, i;
+	char c[CT_CIDR6_STR];
+	int r = -1;
+
+	if (ct_nl_routes6(nl, &routes, &nroutes, e) < 0)
+		return -1;
+	taken = ct_xcalloc(nall + nroutes + 1, sizeof *taken);
+	for (i = 0; i < nall; i++)
+		if (all[i].ipv6)
+			taken[nt++] = all[i].subnet6;
+	for (i = 0; i < nroutes; i++)
+		taken[nt++] = routes[i];
+	if (o->subnet6) {
+		if (ct_cidr6_parse(o->subnet6, &n->subnet6, e) < 0)
+			goto out;
+		if (n->subnet6.prefix > 124) {
+			ct_err(e, 0, "IPv6 subnet %s is too small (want /124 or larger)", o->subnet6);
+			goto out;
+		}
+		for (i = 0; i < nall; i++)
+			if (all[i].ipv6 && ct_cidr6_overlap(&n->subnet6, &all[i].subnet6)) {
+				ct_err(e, 0, "IPv6 subnet %s overlaps network %s", o->subnet6,
+				       all[i].name);
+				goto out;
+			}
+		for (i = 0; i < nroutes; i++)
+			if (ct_cidr6_overlap(&n->subnet6, &routes[i])) {
+				ct_cidr6_format(&routes[i], c);
+				ct_err(e, 0, "IPv6 subnet %s overlaps the host route %s",
+				       o->subnet6, c);
+				goto out;
+			}
+	} else {
+		struct ct_digest d;
+		const unsigned char *h;
+		uint64_t seed = 0;
+
+		ct_digest_buf(n->name, strlen(n->name), &d);
+		h = d.sum;
+		for (i = 0; i < 5; i++)
+			seed = seed << 8 | h[i];
+		if (ct_ula_pick(seed, taken, nt, &n->subnet6, e) < 0)
+			goto out;
+	}
+	if (o->gateway6) {
+		if (ct_ip6_parse(o->gateway6, &n->gateway6, e) < 0 ||
+		    ct_ipam6_check(&n->subnet6, NULL, NULL, 0, &n->gateway6, e) < 0) {
+			ct_err_wrap(e, "--gateway6");
+			goto out;
+		}
+	} else {
+		ct_ip6_nth(&n->subnet6, 1, &n->gateway6);
+	}
+	n->ipv6 = 1;
+	ct_cidr6_format(&n->subnet6, c);
+	ct_say("ipam: network %s gets IPv6 subnet %s", n->name, c);
+	r = 0;
+out:
+	free(taken);
+	free(routes);
+	return r;
+}
+
 static int bridge_setup(struct ct_nl *nl, const struct ct_network *n, struct ct_err *e)
 {
 	struct ct_nl_link up = CT_NL_LINK_INIT;
@@ -534,6 +625,23 @@ static int bridge_setup(struct ct_nl *nl, const struct ct_network *n, struct ct_
 	if (!sysctl_is("/proc/sys/net/ipv4/ip_forward", "1") &&
 	    sysctl_write("/proc/sys/net/ipv4/ip_forward", "1", e) < 0)
 		goto fail;
+	if (n->ipv6) {
+		/* no duplicate detection on the bridge either (the gateway
+		 * and its DNS responder are usable at once) */
+		p = ct_xasprintf("/proc/sys/net/ipv6/conf/%s/disable_ipv6", n->bridge);
+		r = sysctl_is(p, "0") ? 0 : sysctl_write(p, "0", e);
+		free(p);
+		if (r < 0)
+			goto fail;
+		p = ct_xasprintf("/proc/sys/net/ipv6/conf/%s/accept_dad", n->bridge);
+		r = sysctl_write(p, "0", e);
+		free(p);
+		if (r < 0 || ct_nl_addr6_add(nl, n->bridge, &n->gateway6, n->subnet6.prefix, e) < 0)
+			goto fail;
+		if (!sysctl_is("/proc/sys/net/ipv6/conf/all/forwarding", "1") &&
+		    sysctl_write("/proc/sys/net/ipv6/conf/all/forwarding", "1", e) < 0)
+			goto fail;
+	}
 	return 0;
 fail:
 	ct_nl_link_del(nl, n->bridge, NULL);
@@ -621,6 +729,12 @@ static int create_locked(const char *root, const struct ct_config *cfg,
 	} else {
 		n.gateway = n.subnet.addr + 1;
 	}
+	if (!o->ipv6 && (o->subnet6 || o->gateway6)) {
+		ct_err(e, 0, "an IPv6 --subnet or --gateway needs --ipv6");
+		goto out;
+	}
+	if (o->ipv6 && create_v6(&n, o, all, nall, &nl, e) < 0)
+		goto out;
 	n.bridge = is_default ? ct_xstrdup(conf(cfg, "bridge", DEFAULT_BRIDGE))
 			      : ct_xasprintf("ct-%.12s", n.id);
 	if (bridge_setup(&nl, &n, e) < 0)
@@ -630,7 +744,7 @@ static int create_locked(const char *root, const struct ct_config *cfg,
 		goto out;
 	}
 	if (ct_net_apply_rules(root, e) < 0 ||
-	    (n.dns && ct_dns_start(root, n.name, n.gateway, e) < 0)) {
+	    (n.dns && ct_dns_start(root, n.name, n.gateway, n.ipv6 ? &n.gateway6 : NULL, e) < 0)) {
 		struct ct_err e2;
 
 		unlink(path);
@@ -668,13 +782,15 @@ int ct_net_create(const char *root, const struct ct_config *cfg,
 int ct_net_ensure_default_locked(const char *root, const struct ct_config *cfg,
 				 struct ct_err *e)
 {
-	struct ct_net_create_opts o = { CT_NET_DEFAULT, NULL, NULL, 0 };
+	struct ct_net_create_opts o;
 	char *path = net_path(root, CT_NET_DEFAULT);
 	int have = ct_exists(path);
 
 	free(path);
 	if (have)
 		return 0;
+	memset(&o, 0, sizeof o);
+	o.name = CT_NET_DEFAULT;
 	o.subnet = conf(cfg, "subnet", DEFAULT_SUBNET);
 	if (create_locked(root, cfg, &o, 1, e) < 0)
 		return ct_err_hint(e, "set [network] subnet in ct.conf to a free range");
@@ -710,7 +826,7 @@ int ct_net_ensure_up(const char *root, const struct ct_network *n, struct ct_err
 	}
 	ct_nl_close(&nl);
 	if (r == 0 && n->dns && !ct_dns_running(root, n->name))
-		r = ct_dns_start(root, n->name, n->gateway, e);
+		r = ct_dns_start(root, n->name, n->gateway, n->ipv6 ? &n->gateway6 : NULL, e);
 	return r;
 }
 
@@ -723,7 +839,7 @@ int ct_net_apply_rules(const char *root, struct ct_err *e)
 
 	if (ct_net_load_all(root, &v, &n, e) < 0)
 		return -1;
-	text = ct_nft_ruleset(v, n);
+	text = ct_nft_ruleset_ex(v, n, access("/proc/sys/net/ipv6", F_OK) == 0);
 	r = ct_nft_load(text, e);
 	free(text);
 	ct_net_free_all(v, n);

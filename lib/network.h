@@ -2,9 +2,10 @@
  *
  * State, under the root (lib/config.h):
  *   networks/<name>.ini   one network: [network] name id subnet gateway bridge
- *                         internal dns created, then one [endpoint ID]
- *                         section per attached container (name bundle netns
- *                         veth ifname ip mac aliases ports)
+ *                         internal dns created (ipv6 subnet6 gateway6 on a
+ *                         dual-stack network), then one [endpoint] section
+ *                         per attached container (id name bundle netns veth
+ *                         ifname ip ip6 mac aliases ports)
  *   networks/.lock        flock held by every change (IPAM, rules, files)
  *   networks/<name>.dns.pid  the network's DNS responder
  *   netns/<id>            the container's network namespace (a bind mount of
@@ -33,6 +34,7 @@ struct ct_endpoint {
 	char *veth;		/* host side */
 	char *ifname;		/* inside: eth0, eth1 ... */
 	uint32_t ip;
+	struct ct_ip6 ip6;	/* all zero: none (a v4-only network) */
 	char *aliases;		/* space separated, may be "" */
 	struct ct_port *ports;
 	size_t nports;
@@ -47,6 +49,9 @@ struct ct_network {
 	uint32_t gateway;
 	int internal;
 	int dns;		/* user networks run a DNS responder */
+	int ipv6;		/* dual stack: subnet6, gateway6 too */
+	struct ct_cidr6 subnet6;
+	struct ct_ip6 gateway6;
 	char **labels;		/* "key=value", as given to create */
 	size_t nlabels;
 	struct ct_endpoint *ep;
@@ -78,6 +83,9 @@ struct ct_net_create_opts {
 	const char *name;
 	const char *subnet;	/* NULL: pick one from the pool */
 	const char *gateway;	/* NULL: the first address */
+	int ipv6;		/* dual stack */
+	const char *subnet6;	/* NULL: a ULA /64 picked from fd00::/8 */
+	const char *gateway6;	/* NULL: the subnet's ::1 */
 	int internal;
 	char **labels;		/* "key=value" */
 	size_t nlabels;
@@ -100,6 +108,7 @@ struct ct_attach_opts {
 	const char *bundle;
 	const char *network;	/* bridge (default), none, host, container:ID, NAME */
 	const char *ip;
+	const char *ip6;	/* --ip6, on a dual-stack network */
 	const char *hostname;
 	char **aliases;
 	size_t naliases;
@@ -116,9 +125,21 @@ int ct_net_attach(const char *root, const struct ct_config *cfg,
 /* ID: a container id, unique id prefix, name, or bundle path. */
 int ct_net_detach(const char *root, const char *id, struct ct_err *e);
 int ct_net_connect(const char *root, const char *net, const char *id,
-		   const char *ip, char **aliases, size_t naliases, struct ct_err *e);
+		   const char *ip, const char *ip6, char **aliases, size_t naliases,
+		   struct ct_err *e);
 int ct_net_disconnect(const char *root, const char *net, const char *id,
 		      struct ct_err *e);
+/* Whether the container of bundle is live (not stopped, its pid alive):
+ * inspect lists live members only, as Docker does. */
+int ct_net_bundle_live(const char *bundle);
+/* The live containers attached with --network MODE (host, none): the
+ * members Docker shows in `network inspect host`. */
+struct ct_member {
+	char *id;
+	char *name;
+};
+int ct_net_mode_members(const char *root, const char *mode, struct ct_member **v,
+			size_t *n, struct ct_err *e);
 /* Prints "80/tcp -> 0.0.0.0:8080" lines to stdout. */
 int ct_net_port(const char *root, const char *id, struct ct_err *e);
 /* Reclaim endpoints of containers that are gone (stopped, killed or

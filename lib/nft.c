@@ -40,15 +40,113 @@ static void add_ports(struct ct_buf *b, const struct ct_network *v, size_t n)
 	}
 }
 
+/* published ports of the dual-stack members on every host address (a
+ * port bound to an IPv4 host address stays IPv4) */
+static void add_ports6(struct ct_buf *b, const struct ct_network *v, size_t n)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		if (!v[i].ipv6)
+			continue;
+		for (j = 0; j < v[i].nep; j++) {
+			const struct ct_endpoint *ep = &v[i].ep[j];
+			char cip[CT_IP6_STR];
+
+			if (ct_ip6_is_zero(&ep->ip6))
+				continue;
+			ct_ip6_format(&ep->ip6, cip);
+			for (k = 0; k < ep->nports; k++) {
+				const struct ct_port *p = &ep->ports[k];
+
+				if (p->host_ip)
+					continue;
+				ct_buf_printf(b, "\t\t%s dport %u dnat to [%s]:%u\n",
+					      p->udp ? "udp" : "tcp", p->host_port, cip,
+					      p->ctr_port);
+			}
+		}
+	}
+}
+
+/* table ip6 ctnet: the IPv6 side of the dual-stack networks */
+static void add_v6(struct ct_buf *b, const struct ct_network *v, size_t n)
+{
+	size_t i, j, k = 0;
+
+	ct_buf_puts(b, "table ip6 " CT_NFT_TABLE "\ndelete table ip6 " CT_NFT_TABLE "\n");
+	for (i = 0; i < n; i++)
+		k += v[i].ipv6 != 0;
+	if (!k)
+		return;
+	ct_buf_puts(b, "table ip6 " CT_NFT_TABLE " {\n\tchain publish {\n");
+	add_ports6(b, v, n);
+	/* ::1 is left out: a packet from ::1 may not leave the host (IPv6
+	 * has no route_localnet), so [::1]:PORT is refused at once rather
+	 * than DNAT'ed into a black hole */
+	ct_buf_puts(b, "\t}\n"
+		"\tchain prerouting {\n"
+		"\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
+		"\t\tfib daddr type local jump publish\n"
+		"\t}\n"
+		"\tchain output {\n"
+		"\t\ttype nat hook output priority -100; policy accept;\n"
+		"\t\tip6 daddr != ::1 fib daddr type local jump publish\n"
+		"\t}\n"
+		"\tchain postrouting {\n"
+		"\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+	for (i = 0; i < n; i++) {
+		char s[CT_CIDR6_STR];
+
+		if (!v[i].ipv6)
+			continue;
+		ct_cidr6_format(&v[i].subnet6, s);
+		/* hairpin: a member reaching a published port through a host
+		 * address is answered through the host */
+		ct_buf_printf(b, "\t\toifname \"%s\" ct status dnat ip6 saddr %s masquerade\n",
+			      v[i].bridge, s);
+		if (v[i].internal)
+			continue;
+		ct_buf_printf(b, "\t\tip6 saddr %s oifname != \"%s\" masquerade\n",
+			      s, v[i].bridge);
+	}
+	ct_buf_puts(b, "\t}\n"
+		"\tchain forward {\n"
+		"\t\ttype filter hook forward priority filter; policy accept;\n");
+	for (i = 0; i < n; i++) {
+		if (!v[i].ipv6)
+			continue;
+		if (v[i].internal) {
+			ct_buf_printf(b, "\t\tiifname \"%s\" oifname != \"%s\" drop\n",
+				      v[i].bridge, v[i].bridge);
+			ct_buf_printf(b, "\t\toifname \"%s\" iifname != \"%s\" drop\n",
+				      v[i].bridge, v[i].bridge);
+		}
+		for (j = 0; j < n; j++)
+			if (i != j)
+				ct_buf_printf(b, "\t\tiifname \"%s\" oifname \"%s\" drop\n",
+					      v[i].bridge, v[j].bridge);
+	}
+	ct_buf_puts(b, "\t}\n}\n");
+}
+
 char *ct_nft_ruleset(const struct ct_network *v, size_t n)
+{
+	return ct_nft_ruleset_ex(v, n, 1);
+}
+
+char *ct_nft_ruleset_ex(const struct ct_network *v, size_t n, int with_ip6)
 {
 	struct ct_buf b = CT_BUF_INIT;
 	size_t i, j;
 
 	/* "table" creates it when missing, so "delete" always has a target */
 	ct_buf_puts(&b, "table ip " CT_NFT_TABLE "\ndelete table ip " CT_NFT_TABLE "\n");
-	if (!n)
+	if (!n) {
+		if (with_ip6)
+			add_v6(&b, v, n);
 		return ct_buf_detach(&b);
+	}
 	ct_buf_puts(&b, "table ip " CT_NFT_TABLE " {\n");
 	ct_buf_puts(&b, "\tchain publish {\n");
 	add_ports(&b, v, n);
@@ -95,6 +193,8 @@ char *ct_nft_ruleset(const struct ct_network *v, size_t n)
 					      v[i].bridge, v[j].bridge);
 	}
 	ct_buf_puts(&b, "\t}\n}\n");
+	if (with_ip6)
+		add_v6(&b, v, n);
 	return ct_buf_detach(&b);
 }
 
@@ -106,7 +206,7 @@ int ct_nft_load(const char *text, struct ct_err *e)
 	ssize_t r;
 	pid_t pid;
 
-	ct_say("nft -f - <<EOF (table ip " CT_NFT_TABLE ", %zu bytes)", strlen(text));
+	ct_say("nft -f - <<EOF (tables ip and ip6 " CT_NFT_TABLE ", %zu bytes)", strlen(text));
 	ct_say2("%s", text);
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
 		return ct_err(e, errno, "pipe for nft");

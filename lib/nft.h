@@ -10,7 +10,9 @@
  *                            (not for --internal), hairpin and loopback-
  *                            sourced DNAT traffic masqueraded on the bridge
  *   forward (filter)         drop between different ct bridges; --internal
- *                            bridges talk only to themselves */
+ *                            bridges talk only to themselves
+ * and, for dual-stack networks, `table ip6 ctnet`: the masquerade of each
+ * IPv6 subnet going out (not --internal) and the same forward drops. */
 #ifndef CT_NFT_H
 #define CT_NFT_H
 
@@ -24,6 +26,9 @@ struct ct_network;
 /* The script for `nft -f -`: replaces the table (or deletes it when there
  * are no networks). Caller frees. */
 char *ct_nft_ruleset(const struct ct_network *v, size_t n);
+/* The same; without with_ip6 (a kernel without IPv6, where nft has no ip6
+ * family to load) the ip6 table is left out. */
+char *ct_nft_ruleset_ex(const struct ct_network *v, size_t n, int with_ip6);
 /* Run nft -f - with text on its stdin; nft's complaint goes into e. */
 int ct_nft_load(const char *text, struct ct_err *e);
 

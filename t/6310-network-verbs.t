@@ -20,11 +20,11 @@ test_expect_success 'create: the full id; --subnet, --gateway, --internal, --lab
 	test_grep "\"Driver\": \"bridge\"" out
 '
 
-test_expect_success 'create: other drivers, --ipv6, a taken name and unknown flags are refused' '
+test_expect_success 'create: other drivers, --ip-range, a taken name and unknown flags are refused' '
 	test_expect_code 1 c network create -d overlay o1 2>err &&
 	test_grep "driver .overlay. not found" err &&
-	test_expect_code 1 c network create --ipv6 o2 2>err &&
-	test_grep "ipv6" err &&
+	test_expect_code 125 c network create --ip-range 10.99.0.0/28 o2 2>err &&
+	test_grep "ip-range is not supported" err &&
 	test_must_fail c network create backend 2>err &&
 	test_grep "already exists" err &&
 	test_must_fail c network create --bogus o3 2>err &&
@@ -39,8 +39,11 @@ test_expect_success 'ls: NETWORK ID, NAME, DRIVER, SCOPE; -q ids; --no-trunc' '
 	test_cmp expect hdr &&
 	test_grep "^$(cut -c1-12 id)   backend  *bridge   local$" out &&
 	test_grep "   front  *bridge   local$" out &&
+	: "the pre-defined host and none, as Docker lists them" &&
+	test_grep "^[0-9a-f]\{12\}   host  *host     local$" out &&
+	test_grep "^[0-9a-f]\{12\}   none  *null     local$" out &&
 	c network ls -q >out &&
-	test_grep -x "$(cut -c1-12 id)" out && test "$(wc -l <out)" = 2 &&
+	test_grep -x "$(cut -c1-12 id)" out && test "$(wc -l <out)" = 4 &&
 	c network ls -q --no-trunc >out && test_grep -x "$(cat id)" out
 '
 
@@ -53,7 +56,7 @@ test_expect_success 'ls --filter name= (a pattern), id=, label=; --format' '
 	c network ls -f label=tier --format "{{.Name}}" >out && test "$(cat out)" = backend &&
 	c network ls -f label=tier=front --format "{{.Name}}" >out && test_must_fail test -s out &&
 	c network ls --format "table {{.Name}}\t{{.Internal}}\t{{.Labels}}" >out &&
-	printf "NAME\tINTERNAL\tLABELS\nbackend\ttrue\ttier=back,team=ops\nfront\tfalse\t\n" >expect &&
+	printf "NAME\tINTERNAL\tLABELS\nbackend\ttrue\ttier=back,team=ops\nfront\tfalse\t\nhost\tfalse\t\nnone\tfalse\t\n" >expect &&
 	test_cmp expect out &&
 	test_expect_code 2 c network ls -f color=red 2>err && test_grep "invalid filter" err
 '
@@ -98,7 +101,7 @@ test_expect_success 'prune: asks first; -f removes the unused user networks only
 	printf "Deleted Networks:\nbackend\nspare1\nspare2\n\n" >expect &&
 	test_cmp expect out &&
 	c network ls --format "{{.Name}}" >out &&
-	test "$(cat out)" = front
+	printf "front\nhost\nnone\n" >expect && test_cmp expect out
 '
 
 test_expect_success 'prune keeps a network whose container is only stopped' '

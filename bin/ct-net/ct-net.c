@@ -2,6 +2,7 @@
  * published ports and names. See ct-net(1). */
 #include "buf.h"
 #include "config.h"
+#include "digest.h"
 #include "err.h"
 #include "ipam.h"
 #include "json.h"
@@ -19,7 +20,7 @@ static const char usage_text[] =
 	"\n"
 	"Networks:\n"
 	"  create NAME [--subnet CIDR] [--gateway IP] [--internal]\n"
-	"              [--label K=V] [-d bridge]\n"
+	"              [--ipv6 [--subnet6 CIDR] [--gateway6 IP]] [--label K=V]\n"
 	"  ls [-q] [--no-trunc] [-f name=RE|id=|label=|dangling=|driver=|type=]\n"
 	"     [--format '{{.ID}} {{.Name}} ...']   list networks\n"
 	"  inspect [-f '{{.Path}}'] NAME...   Docker-shaped JSON, live members\n"
@@ -31,11 +32,12 @@ static const char usage_text[] =
 	"  attach [OPTIONS] [BUNDLE]   network a bundle (arg or stdin); prints it\n"
 	"    --network MODE            bridge (default), none, host, container:ID,\n"
 	"                              or a network NAME\n"
-	"    --ip IP  --alias NAME  --hostname NAME  --add-host NAME:IP  --dns IP\n"
+	"    --ip IP  --ip6 IP  --alias NAME  --hostname NAME  --add-host NAME:IP\n"
+	"    --dns IP\n"
 	"    -p [IP:][HOST:]CTR[/udp]  publish a port (ranges: 8000-8009:80-89)\n"
 	"    -P                        publish every EXPOSEd port, random host ports\n"
 	"  detach ID                   undo attach: links, addresses, rules, netns\n"
-	"  connect [--ip IP] [--alias A] NET ID   join another network\n"
+	"  connect [--ip IP] [--ip6 IP] [--alias A] NET ID   join another network\n"
 	"  disconnect NET ID           leave a network\n"
 	"  port ID                     list published ports (80/tcp -> 0.0.0.0:8080)\n"
 	"\n"
@@ -90,6 +92,8 @@ static int cmd_create(struct ctx *c, int argc, char **argv)
 		{ "driver", required_argument, NULL, 'd' },
 		{ "attachable", no_argument, NULL, 'a' },
 		{ "ipv6", no_argument, NULL, '6' },
+		{ "subnet6", required_argument, NULL, 'S' },
+		{ "gateway6", required_argument, NULL, 'G' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 } };
 	struct ct_net_create_opts o;
@@ -101,8 +105,33 @@ static int cmd_create(struct ctx *c, int argc, char **argv)
 		if (verbose_opt(ch))
 			continue;
 		switch (ch) {
-		case 's': o.subnet = optarg; break;
-		case 'g': o.gateway = optarg; break;
+		/* Docker's spelling: --subnet/--gateway given twice, v4 and v6 */
+		case 's':
+			if (ct_is_ip6_text(optarg))
+				goto subnet6;
+			if (o.subnet)
+				ct_die_usage("create: one IPv4 --subnet only");
+			o.subnet = optarg;
+			break;
+		case 'S':
+		subnet6:
+			if (o.subnet6)
+				ct_die_usage("create: one IPv6 subnet only");
+			o.subnet6 = optarg;
+			break;
+		case 'g':
+			if (ct_is_ip6_text(optarg))
+				goto gateway6;
+			if (o.gateway)
+				ct_die_usage("create: one IPv4 --gateway only");
+			o.gateway = optarg;
+			break;
+		case 'G':
+		gateway6:
+			if (o.gateway6)
+				ct_die_usage("create: one IPv6 gateway only");
+			o.gateway6 = optarg;
+			break;
 		case 'i': o.internal = 1; break;
 		case 'l': push(&o.labels, &o.nlabels, optarg); break;
 		case 'a': break;	/* every ct network is attachable */
@@ -111,8 +140,7 @@ static int cmd_create(struct ctx *c, int argc, char **argv)
 				ct_die("create: driver '%s' not found: ct-net makes bridge "
 				       "networks only", optarg);
 			break;
-		case '6':
-			ct_die("create: --ipv6 is not supported by this ct-net (IPv4 only)");
+		case '6': o.ipv6 = 1; break;
 		default: ct_die_usage("create: see ct-net --help");
 		}
 	}
@@ -124,6 +152,71 @@ static int cmd_create(struct ctx *c, int argc, char **argv)
 	free(o.labels);
 	printf("%s\n", o.name);
 	return 0;
+}
+
+/* ---- the pre-defined host and none networks: modes in ct, shown as
+ * networks as Docker shows them (fixed ids, drivers host and null) ---- */
+
+/* host or none by name, or (ids_too) by id or id prefix */
+static const char *builtin_name(const char *want, int ids_too)
+{
+	static const char *const names[] = { "host", "none" };
+	size_t i, l = strlen(want);
+
+	for (i = 0; i < 2; i++) {
+		char *id = NULL;
+		int hit;
+
+		if (!strcmp(want, names[i]))
+			return names[i];
+		if (!ids_too || !l || l > 64 || strspn(want, "0123456789abcdef") != l)
+			continue;
+		{
+			struct ct_digest d;
+			char *seed = ct_xasprintf("ct-net pre-defined network %s", names[i]);
+
+			ct_digest_buf(seed, strlen(seed), &d);
+			free(seed);
+			id = ct_xstrdup(d.str + strlen(CT_DIGEST_PREFIX));
+		}
+		hit = !strncmp(id, want, l);
+		free(id);
+		if (hit)
+			return names[i];
+	}
+	return NULL;
+}
+
+static void builtin_fill(struct ct_network *n, const char *name)
+{
+	struct ct_digest d;
+	char *seed = ct_xasprintf("ct-net pre-defined network %s", name);
+
+	memset(n, 0, sizeof *n);
+	ct_digest_buf(seed, strlen(seed), &d);
+	free(seed);
+	n->name = ct_xstrdup(name);
+	n->id = ct_xstrdup(d.str + strlen(CT_DIGEST_PREFIX));
+	n->bridge = ct_xstrdup("");
+	n->created = ct_xstrdup("");
+}
+
+static int is_builtin(const struct ct_network *n)
+{
+	return !*n->bridge && (!strcmp(n->name, "host") || !strcmp(n->name, "none"));
+}
+
+static const char *net_driver(const struct ct_network *n)
+{
+	if (!is_builtin(n))
+		return "bridge";
+	return !strcmp(n->name, "host") ? "host" : "null";
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct ct_network *)a)->name,
+		      ((const struct ct_network *)b)->name);
 }
 
 /* --filter KEY=VALUE, as docker network ls: values of one key are OR'ed,
@@ -149,7 +242,7 @@ static int has_label(const struct ct_network *n, const char *want)
 
 static int filter_one(const struct ct_network *n, const char *key, const char *val)
 {
-	int builtin = !strcmp(n->name, CT_NET_DEFAULT);
+	int builtin = !strcmp(n->name, CT_NET_DEFAULT) || is_builtin(n);
 
 	if (!strcmp(key, "name")) {
 		regex_t re;
@@ -164,7 +257,7 @@ static int filter_one(const struct ct_network *n, const char *key, const char *v
 	if (!strcmp(key, "id"))
 		return !strncmp(n->id, val, strlen(val));
 	if (!strcmp(key, "driver"))
-		return !strcmp(val, "bridge");
+		return !strcmp(val, net_driver(n));
 	if (!strcmp(key, "label"))
 		return has_label(n, val);
 	if (!strcmp(key, "type"))
@@ -229,11 +322,11 @@ static void format_field(struct ct_buf *b, const char *field, const struct ct_ne
 	else if (!strcmp(field, "Name"))
 		ct_buf_puts(b, header ? "NAME" : n->name);
 	else if (!strcmp(field, "Driver"))
-		ct_buf_puts(b, header ? "DRIVER" : "bridge");
+		ct_buf_puts(b, header ? "DRIVER" : net_driver(n));
 	else if (!strcmp(field, "Scope"))
 		ct_buf_puts(b, header ? "SCOPE" : "local");
 	else if (!strcmp(field, "IPv6"))
-		ct_buf_puts(b, header ? "IPV6" : "false");
+		ct_buf_puts(b, header ? "IPV6" : n->ipv6 ? "true" : "false");
 	else if (!strcmp(field, "Internal"))
 		ct_buf_puts(b, header ? "INTERNAL" : n->internal ? "true" : "false");
 	else if (!strcmp(field, "CreatedAt"))
@@ -317,6 +410,10 @@ static int cmd_ls(struct ctx *c, int argc, char **argv)
 	}
 	if (ct_net_load_all(c->root, &v, &n, &e) < 0)
 		ct_die_err(&e);
+	v = ct_xrealloc(v, (n + 2) * sizeof *v);
+	builtin_fill(&v[n++], "host");
+	builtin_fill(&v[n++], "none");
+	qsort(v, n, sizeof *v, cmp_name);
 	if (fmt && table && !quiet)
 		format_line(fmt, NULL, notrunc, 1);
 	else if (!fmt && !quiet)
@@ -331,14 +428,14 @@ static int cmd_ls(struct ctx *c, int argc, char **argv)
 			format_line(fmt, &v[i], notrunc, 0);
 		else
 			printf("%-*.*s   %-20s %-8s %s\n", notrunc ? 64 : 12, notrunc ? 64 : 12,
-			       v[i].id, v[i].name, "bridge", "local");
+			       v[i].id, v[i].name, net_driver(&v[i]), "local");
 	}
 	ct_net_free_all(v, n);
 	free(f.kv);
 	return 0;
 }
 
-static json_t *inspect_one(const struct ct_network *n)
+static json_t *inspect_one(const char *root, const struct ct_network *n)
 {
 	json_t *o = json_object(), *ipam = json_object(), *cfgs = json_array(),
 	       *cfg = json_object(), *ctrs = json_object(), *opts = json_object(),
@@ -352,11 +449,25 @@ static json_t *inspect_one(const struct ct_network *n)
 	json_object_set_new(o, "Id", json_string(n->id));
 	json_object_set_new(o, "Created", json_string(n->created));
 	json_object_set_new(o, "Scope", json_string("local"));
-	json_object_set_new(o, "Driver", json_string("bridge"));
-	json_object_set_new(o, "EnableIPv6", json_false());
-	json_object_set_new(cfg, "Subnet", json_string(sub));
-	json_object_set_new(cfg, "Gateway", json_string(gw));
-	json_array_append_new(cfgs, cfg);
+	json_object_set_new(o, "Driver", json_string(net_driver(n)));
+	json_object_set_new(o, "EnableIPv6", json_boolean(n->ipv6));
+	if (!is_builtin(n)) {
+		json_object_set_new(cfg, "Subnet", json_string(sub));
+		json_object_set_new(cfg, "Gateway", json_string(gw));
+		json_array_append_new(cfgs, cfg);
+	} else {
+		json_decref(cfg);
+	}
+	if (n->ipv6) {
+		char s6[CT_CIDR6_STR], g6[CT_IP6_STR];
+
+		ct_cidr6_format(&n->subnet6, s6);
+		ct_ip6_format(&n->gateway6, g6);
+		cfg = json_object();
+		json_object_set_new(cfg, "Subnet", json_string(s6));
+		json_object_set_new(cfg, "Gateway", json_string(g6));
+		json_array_append_new(cfgs, cfg);
+	}
 	json_object_set_new(ipam, "Driver", json_string("default"));
 	json_object_set_new(ipam, "Options", json_object());
 	json_object_set_new(ipam, "Config", cfgs);
@@ -364,11 +475,41 @@ static json_t *inspect_one(const struct ct_network *n)
 	json_object_set_new(o, "Internal", json_boolean(n->internal));
 	json_object_set_new(o, "Attachable", json_false());
 	json_object_set_new(o, "Ingress", json_false());
+	json_object_set_new(o, "ConfigFrom", json_pack("{s:s}", "Network", ""));
+	json_object_set_new(o, "ConfigOnly", json_false());
+	if (is_builtin(n)) {
+		struct ct_member *mv;
+		size_t nm;
+		struct ct_err e;
+
+		/* the live containers in this mode: no addresses */
+		if (ct_net_mode_members(root, n->name, &mv, &nm, &e) < 0) {
+			ct_warn_err(&e);
+			nm = 0;
+			mv = NULL;
+		}
+		for (i = 0; i < nm; i++) {
+			json_object_set_new(ctrs, mv[i].id,
+					    json_pack("{s:s, s:s, s:s, s:s, s:s}", "Name", mv[i].name,
+						      "EndpointID", "", "MacAddress", "",
+						      "IPv4Address", "", "IPv6Address", ""));
+			free(mv[i].id);
+			free(mv[i].name);
+		}
+		free(mv);
+	}
 	for (i = 0; i < n->nep; i++) {
 		const struct ct_endpoint *ep = &n->ep[i];
-		json_t *m = json_object(), *al = json_array();
+		json_t *m, *al;
 		unsigned char mb[6];
-		char *tok, *save = NULL, *s = ct_xstrdup(ep->aliases);
+		char *tok, *save = NULL, *s;
+
+		/* Docker lists the running containers only */
+		if (!ct_net_bundle_live(ep->bundle))
+			continue;
+		m = json_object();
+		al = json_array();
+		s = ct_xstrdup(ep->aliases);
 
 		ct_ip_format(ep->ip, ip);
 		ct_mac_from_ip(ep->ip, mb);
@@ -377,7 +518,15 @@ static json_t *inspect_one(const struct ct_network *n)
 		json_object_set_new(m, "EndpointID", json_string(ep->veth));
 		json_object_set_new(m, "MacAddress", json_string(mac));
 		json_object_set_new(m, "IPv4Address", json_sprintf("%s/%d", ip, n->subnet.prefix));
-		json_object_set_new(m, "IPv6Address", json_string(""));
+		if (!ct_ip6_is_zero(&ep->ip6)) {
+			char i6[CT_IP6_STR];
+
+			ct_ip6_format(&ep->ip6, i6);
+			json_object_set_new(m, "IPv6Address",
+					    json_sprintf("%s/%d", i6, n->subnet6.prefix));
+		} else {
+			json_object_set_new(m, "IPv6Address", json_string(""));
+		}
 		for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
 			json_array_append_new(al, json_string(tok));
 		free(s);
@@ -385,7 +534,9 @@ static json_t *inspect_one(const struct ct_network *n)
 		json_object_set_new(ctrs, ep->id, m);
 	}
 	json_object_set_new(o, "Containers", ctrs);
-	json_object_set_new(opts, "com.docker.network.bridge.name", json_string(n->bridge));
+	if (!is_builtin(n))
+		json_object_set_new(opts, "com.docker.network.bridge.name",
+				    json_string(n->bridge));
 	json_object_set_new(o, "Options", opts);
 	for (i = 0; i < n->nlabels; i++) {
 		const char *eq = strchr(n->labels[i], '=');
@@ -501,8 +652,17 @@ static int cmd_inspect(struct ctx *c, int argc, char **argv)
 		ct_die_usage("inspect needs a NAME");
 	for (i = optind; i < argc; i++) {
 		struct ct_network n;
-		char *name = ct_net_find(c->root, argv[i], &e);
+		const char *bi = builtin_name(argv[i], 0);
+		char *name = bi ? NULL : ct_net_find(c->root, argv[i], &e);
 
+		if (!bi && !name)
+			bi = builtin_name(argv[i], 1);	/* the id of host or none */
+		if (bi) {
+			builtin_fill(&n, bi);
+			json_array_append_new(arr, inspect_one(c->root, &n));
+			ct_net_free(&n);
+			continue;
+		}
 		if (!name || ct_net_load(c->root, name, &n, &e) < 0) {
 			ct_warn_err(&e);
 			free(name);
@@ -510,7 +670,7 @@ static int cmd_inspect(struct ctx *c, int argc, char **argv)
 			continue;
 		}
 		free(name);
-		json_array_append_new(arr, inspect_one(&n));
+		json_array_append_new(arr, inspect_one(c->root, &n));
 		ct_net_free(&n);
 	}
 	if (fmt) {
@@ -533,8 +693,16 @@ static int cmd_rm(struct ctx *c, int argc, char **argv)
 	if (argc < 2)
 		ct_die_usage("rm needs a NAME");
 	for (i = 1; i < argc; i++) {
-		char *name = ct_net_find(c->root, argv[i], &e);
+		const char *bi = builtin_name(argv[i], 0);
+		char *name = bi ? NULL : ct_net_find(c->root, argv[i], &e);
 
+		if (!bi && !name)
+			bi = builtin_name(argv[i], 1);
+		if (bi) {
+			ct_warn("%s is a pre-defined network and cannot be removed", bi);
+			rc = 1;
+			continue;
+		}
 		if (!name || ct_net_rm(c->root, name, &e) < 0) {
 			ct_warn_err(&e);
 			rc = 1;
@@ -570,6 +738,7 @@ static int cmd_attach(struct ctx *c, int argc, char **argv)
 		{ "network", required_argument, NULL, 'n' },
 		{ "net", required_argument, NULL, 'n' },
 		{ "ip", required_argument, NULL, 'I' },
+		{ "ip6", required_argument, NULL, '6' },
 		{ "alias", required_argument, NULL, 'a' },
 		{ "network-alias", required_argument, NULL, 'a' },
 		{ "hostname", required_argument, NULL, 'H' },
@@ -590,6 +759,7 @@ static int cmd_attach(struct ctx *c, int argc, char **argv)
 		switch (ch) {
 		case 'n': o.network = optarg; break;
 		case 'I': o.ip = optarg; break;
+		case '6': o.ip6 = optarg; break;
 		case 'a': push(&o.aliases, &o.naliases, optarg); break;
 		case 'H': o.hostname = optarg; break;
 		case 'A': push(&o.add_hosts, &o.nadd_hosts, optarg); break;
@@ -616,10 +786,11 @@ static int cmd_connect(struct ctx *c, int argc, char **argv, int disconnect)
 {
 	static const struct option lo[] = {
 		{ "ip", required_argument, NULL, 'I' },
+		{ "ip6", required_argument, NULL, '6' },
 		{ "alias", required_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 } };
-	char **aliases = NULL, *ip = NULL, *net;
+	char **aliases = NULL, *ip = NULL, *ip6 = NULL, *net;
 	size_t naliases = 0;
 	struct ct_err e;
 	int ch, r;
@@ -629,6 +800,8 @@ static int cmd_connect(struct ctx *c, int argc, char **argv, int disconnect)
 			continue;
 		if (ch == 'I' && !disconnect)
 			ip = optarg;
+		else if (ch == '6' && !disconnect)
+			ip6 = optarg;
 		else if (ch == 'a' && !disconnect)
 			push(&aliases, &naliases, optarg);
 		else
@@ -642,7 +815,8 @@ static int cmd_connect(struct ctx *c, int argc, char **argv, int disconnect)
 	else if (disconnect)
 		r = ct_net_disconnect(c->root, net, argv[optind + 1], &e);
 	else
-		r = ct_net_connect(c->root, net, argv[optind + 1], ip, aliases, naliases, &e);
+		r = ct_net_connect(c->root, net, argv[optind + 1], ip, ip6, aliases, naliases,
+				   &e);
 	free(aliases);
 	free(net);
 	if (r < 0)

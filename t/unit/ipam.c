@@ -149,8 +149,123 @@ static void test_ports(void)
 	free(v);
 }
 
+static struct ct_ip6 ip6(const char *s)
+{
+	struct ct_ip6 v;
+
+	memset(&v, 0, sizeof v);
+	ct_ip6_parse(s, &v, NULL);
+	return v;
+}
+
+static struct ct_cidr6 cidr6(const char *s)
+{
+	struct ct_cidr6 c;
+
+	memset(&c, 0, sizeof c);
+	ct_cidr6_parse(s, &c, NULL);
+	return c;
+}
+
+static void test_ip6(void)
+{
+	static const char *bad[] = { "", "1.2.3.4", "fd00::1::2", "fd00:::1", "gd00::1",
+				     "fd00::1%eth0", "fd00::1 ", NULL };
+	struct ct_err e;
+	struct ct_ip6 v;
+	struct ct_cidr6 c, d;
+	char out[CT_CIDR6_STR];
+	int i;
+
+	ok(ct_ip6_parse("fd00:1::2", &v, &e) == 0 && v.b[0] == 0xfd && v.b[3] == 1 &&
+	   v.b[15] == 2, "parse fd00:1::2");
+	ct_ip6_format(&v, out);
+	is_str(out, "fd00:1::2", "format it back (compressed)");
+	for (i = 0; bad[i]; i++)
+		ok(ct_ip6_parse(bad[i], &v, &e) < 0, "refuse IPv6 address '%s'", bad[i]);
+	ok(ct_is_ip6_text("fd00::/64") && !ct_is_ip6_text("10.0.0.0/8"), "v6 text told apart");
+	ok(ct_cidr6_parse("fd00:aa::/64", &c, &e) == 0 && c.prefix == 64, "parse a v6 CIDR");
+	ct_cidr6_format(&c, out);
+	is_str(out, "fd00:aa::/64", "format a v6 CIDR");
+	ok(ct_cidr6_parse("fd00:aa::1/64", &c, &e) < 0 && strstr(e.msg, "fd00:aa::/64"),
+	   "v6 host bits set: refused, the network suggested (%s)", e.msg);
+	ok(ct_cidr6_parse("fd00:aa::/129", &c, &e) < 0, "prefix over 128 refused");
+	ok(ct_cidr6_parse("10.0.0.0/8", &c, &e) < 0, "a v4 subnet is not a v6 one");
+	ok(ct_cidr6_parse("fd00:0:0:f::/61", &c, &e) < 0, "host bits in a partial byte refused");
+	ok(ct_cidr6_parse("fd00:0:0:8::/61", &c, &e) == 0, "a /61 on its boundary");
+	d = cidr6("fd00:0:0:f::/64");
+	ok(ct_cidr6_overlap(&c, &d) && ct_cidr6_overlap(&d, &c), "a /64 inside a /61 overlaps");
+	d = cidr6("fd00:0:0:10::/64");
+	ok(!ct_cidr6_overlap(&c, &d), "the /64 after it does not");
+	v = ip6("fd00:0:0:f::99");
+	ok(ct_cidr6_contains(&c, &v), "contains");
+	c = cidr6("fd00::/64");
+	ct_ip6_nth(&c, 0x1ff, &v);
+	ct_ip6_format(&v, out);
+	is_str(out, "fd00::1ff", "nth address carries across bytes");
+}
+
+static void test_pick6(void)
+{
+	struct ct_cidr6 net = cidr6("fd00:5::/64"), tiny = cidr6("fd00:5::/126");
+	struct ct_ip6 gw = ip6("fd00:5::1"), got, used[3];
+	struct ct_err e;
+	char s[CT_IP6_STR];
+
+	ok(ct_ipam6_pick(&net, &gw, NULL, 0, &got, &e) == 0, "pick in an empty /64");
+	ct_ip6_format(&got, s);
+	is_str(s, "fd00:5::2", "the first address after the gateway");
+	used[0] = ip6("fd00:5::2");
+	used[1] = ip6("fd00:5::3");
+	ok(ct_ipam6_pick(&net, &gw, used, 2, &got, &e) == 0, "pick with two in use");
+	ct_ip6_format(&got, s);
+	is_str(s, "fd00:5::4", "the lowest free one");
+	used[0] = ip6("fd00:5::3");
+	ok(ct_ipam6_pick(&net, &gw, used, 1, &got, &e) == 0 && got.b[15] == 2,
+	   "a released address is reused");
+	/* /126: ::0 (router), ::1 gw, ::2, ::3 */
+	used[0] = ip6("fd00:5::2");
+	used[1] = ip6("fd00:5::3");
+	ok(ct_ipam6_pick(&tiny, &gw, used, 2, &got, &e) < 0 && strstr(e.msg, "no free"),
+	   "a full /126 refuses clearly (%s)", e.msg);
+	got = ip6("fd00:5::9");
+	ok(ct_ipam6_check(&net, &gw, used, 2, &got, &e) == 0, "--ip6 free address accepted");
+	ok(ct_ipam6_check(&net, &gw, used, 2, &used[1], &e) < 0 && strstr(e.msg, "in use"),
+	   "--ip6 address in use refused");
+	ok(ct_ipam6_check(&net, &gw, used, 2, &gw, &e) < 0 && strstr(e.msg, "gateway"),
+	   "--ip6 gateway refused");
+	got = ip6("fd00:6::9");
+	ok(ct_ipam6_check(&net, &gw, used, 2, &got, &e) < 0 && strstr(e.msg, "not in"),
+	   "--ip6 outside the subnet refused");
+	ok(ct_ipam6_check(&net, &gw, used, 2, &net.addr, &e) < 0, "--ip6 net::0 refused");
+}
+
+static void test_ula(void)
+{
+	struct ct_cidr6 a, b, taken[2];
+	struct ct_err e;
+	char s[CT_CIDR6_STR];
+
+	ok(ct_ula_pick(0x0102030405ULL, NULL, 0, &a, &e) == 0, "ULA pick");
+	ct_cidr6_format(&a, s);
+	is_str(s, "fd01:203:405::/64", "fd + the 40-bit id + subnet 0, a /64");
+	ok(ct_ula_pick(0xff0102030405ULL, NULL, 0, &b, &e) == 0 && ct_cidr6_overlap(&a, &b),
+	   "only 40 bits of the seed count");
+	taken[0] = a;
+	ok(ct_ula_pick(0x0102030405ULL, taken, 1, &b, &e) == 0 && !ct_cidr6_overlap(&a, &b) &&
+	   b.addr.b[0] == 0xfd && b.prefix == 64, "a taken one is skipped");
+	taken[0] = cidr6("fd00::/8");
+	ok(ct_ula_pick(1, taken, 1, &b, &e) < 0 && strstr(e.msg, "no free"),
+	   "fd00::/8 all routed: refused clearly");
+	taken[0] = cidr6("fc00::/7");
+	ok(ct_ula_pick(1, taken, 1, &b, &e) < 0, "a covering route counts too");
+}
+
 int main(void)
 {
+	test_ip6();
+	test_pick6();
+	test_ula();
 	test_parse();
 	test_overlap();
 	test_pick();

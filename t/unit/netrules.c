@@ -30,7 +30,11 @@ static void test_ruleset(void)
 	v[0].nep = 1;
 
 	r = ct_nft_ruleset(v, 0);
-	is_str(r, "table ip ctnet\ndelete table ip ctnet\n", "no networks: the table goes");
+	is_str(r, "table ip ctnet\ndelete table ip ctnet\n"
+	       "table ip6 ctnet\ndelete table ip6 ctnet\n", "no networks: the tables go");
+	free(r);
+	r = ct_nft_ruleset_ex(v, 2, 0);
+	ok(strstr(r, "ip6") == NULL, "no IPv6 in the kernel: no ip6 table at all");
 	free(r);
 	r = ct_nft_ruleset(v, 2);
 	ok(strstr(r, "table ip ctnet\ndelete table ip ctnet\ntable ip ctnet {") == r,
@@ -50,6 +54,36 @@ static void test_ruleset(void)
 	ok(strstr(r, "oifname \"ct-aaaa\" ip saddr 127.0.0.0/8 masquerade") != NULL,
 	   "loopback-sourced DNAT traffic is masqueraded on the bridge");
 	ok(strstr(r, "fib daddr type local jump publish") != NULL, "DNAT only for local addresses");
+	ok(strstr(r, "table ip6 ctnet {") == NULL && strstr(r, "delete table ip6 ctnet\n"),
+	   "no dual-stack network: no ip6 table, an old one goes");
+	free(r);
+
+	/* dual stack: a is v6 too, b internal and v6, c v4 only */
+	v[0].ipv6 = 1;
+	ct_cidr6_parse("fd00:a::/64", &v[0].subnet6, NULL);
+	v[1].ipv6 = 1;
+	ct_cidr6_parse("fd00:b::/64", &v[1].subnet6, NULL);
+	ct_ip6_parse("fd00:a::2", &ep.ip6, NULL);
+	r = ct_nft_ruleset(v, 2);
+	ok(strstr(r, "\t\ttcp dport 8080 dnat to [fd00:a::2]:80\n") != NULL,
+	   "v6 DNAT of a port published on every address");
+	ok(strstr(r, "dnat to [fd00:a::2]:53") == NULL,
+	   "none for a port bound to an IPv4 host address");
+	ok(strstr(r, "ip6 daddr != ::1 fib daddr type local jump publish") != NULL,
+	   "::1 is not DNAT'ed (no route_localnet in IPv6)");
+	ok(strstr(r, "delete table ip6 ctnet\ntable ip6 ctnet {") != NULL,
+	   "the ip6 table is replaced in the same transaction");
+	ok(strstr(r, "ip6 saddr fd00:a::/64 oifname != \"ct-aaaa\" masquerade") != NULL,
+	   "IPv6 masquerade for a dual-stack network");
+	ok(strstr(r, "ip6 saddr fd00:b::/64 oifname") == NULL, "none for an internal one");
+	{
+		const char *t6 = strstr(r, "table ip6 ctnet {");
+
+		ok(t6 && strstr(t6, "iifname \"ct-aaaa\" oifname \"ct-bbbb\" drop") &&
+		   strstr(t6, "iifname \"ct-bbbb\" oifname \"ct-aaaa\" drop") &&
+		   strstr(t6, "iifname \"ct-bbbb\" oifname != \"ct-bbbb\" drop"),
+		   "IPv6 isolation and --internal in the ip6 table");
+	}
 	free(r);
 }
 
@@ -61,6 +95,18 @@ static int lookup(const char *name, uint32_t *ip, void *arg)
 		return 1;
 	}
 	return 0;
+}
+
+static int lookup46(const char *name, uint32_t *ip, struct ct_ip6 *ip6, void *arg)
+{
+	(void)arg;
+	memset(ip6, 0, sizeof *ip6);
+	if (!strcmp(name, "web6")) {
+		*ip = 0x0a4e0002;
+		ct_ip6_parse("fd00:a::2", ip6, NULL);
+		return 1;
+	}
+	return lookup(name, ip, NULL);
 }
 
 static size_t query(unsigned char *q, const char *name, unsigned type)
@@ -133,6 +179,19 @@ static void test_dns(void)
 	n = query(q, "web", 1);
 	q[12] = 70;
 	ok(ct_dns_answer(q, n, a, sizeof a, "app", lookup, NULL) < 0, "a bad label is dropped");
+
+	n = query(q, "web6", 28);
+	r = ct_dns_answer46(q, n, a, sizeof a, "app", lookup46, NULL);
+	ok(r == (int)n + 28 && a[7] == 1 && a[n + 3] == 28 && a[n + 11] == 16 &&
+	   !memcmp(a + r - 16, "\xfd\x00\x00\x0a\0\0\0\0\0\0\0\0\0\0\0\x02", 16),
+	   "AAAA for a dual-stack member: fd00:a::2");
+	n = query(q, "web6.app", 1);
+	r = ct_dns_answer46(q, n, a, sizeof a, "app", lookup46, NULL);
+	ok(r == (int)n + 16 && !memcmp(a + r - 4, "\x0a\x4e\x00\x02", 4),
+	   "its A record too");
+	n = query(q, "web", 28);
+	r = ct_dns_answer46(q, n, a, sizeof a, "app", lookup46, NULL);
+	ok(r == (int)n && a[7] == 0 && (a[3] & 0x0f) == 0, "AAAA, no IPv6: empty NOERROR");
 }
 
 int main(void)

@@ -7,11 +7,12 @@ network_usage() {
 usage: ct network COMMAND
 
   create [--subnet CIDR] [--gateway IP] [--internal] [--label K=V]
-         [-d bridge] NAME           a bridge network with its own names
+         [--ipv6 [--subnet V6CIDR] [--gateway V6IP]] [-d bridge] NAME
+                                    a bridge network with its own names
   ls [-q] [--no-trunc] [-f name=|id=|label=|dangling=|driver=|type=]
      [--format '{{.ID}} {{.Name}}'] list networks
   inspect [-f '{{.Path}}'] NET...   Docker-shaped JSON, live members
-  connect [--alias A] [--ip IP] NET CONTAINER
+  connect [--alias A] [--ip IP] [--ip6 IP] NET CONTAINER
   disconnect [-f] NET CONTAINER
   rm NET...                         refused while containers use it
   prune [-f] [--filter label=K]     remove networks no container uses
@@ -28,12 +29,12 @@ ct_network_create() {
 		a=$1
 		case $a in --*=*) shift; set -- "${a%%=*}" "${a#*=}" "$@"; continue ;; esac
 		case $a in
-		-d|--driver|--subnet|--gateway|--label)
+		-d|--driver|--subnet|--gateway|--label|--subnet6|--gateway6)
 			[ $# -ge 2 ] || usage_die "flag needs an argument: $a"
 			args="$args $a $(q "$2")"; shift ;;
 		--internal|--attachable|--ipv6) args="$args $a" ;;
 		--ip-range|--aux-address|-o|--opt|--ipam-driver|--ipam-opt|--config-from|--scope|--ingress)
-			die "network create: $a is not supported by ct-net (bridge networks, --subnet, --gateway, --internal, --label)" ;;
+			die "network create: $a is not supported by ct-net (bridge networks, --subnet, --gateway, --internal, --ipv6, --label)" ;;
 		-h|--help) network_usage; return 0 ;;
 		-*) usage_die "unknown flag: $a" ;;
 		*) break ;;
@@ -93,10 +94,10 @@ ct_network_connect() {
 		a=$1
 		case $a in --*=*) shift; set -- "${a%%=*}" "${a#*=}" "$@"; continue ;; esac
 		case $a in
-		--alias|--ip)
+		--alias|--ip|--ip6)
 			[ $# -ge 2 ] || usage_die "flag needs an argument: $a"
 			args="$args $a $(q "$2")"; shift ;;
-		--ip6|--link|--link-local-ip|--driver-opt)
+		--link|--link-local-ip|--driver-opt)
 			die "network connect: $a is not supported by ct-net" ;;
 		-h|--help) network_usage; return 0 ;;
 		-*) usage_die "unknown flag: $a" ;;
@@ -127,6 +128,7 @@ ct_network_disconnect() {
 ct_network_rm() {
 	case ${1:-} in -f|--force) shift ;; -h|--help) network_usage; return 0 ;; -*) usage_die "unknown flag: $1" ;; esac
 	[ $# -ge 1 ] || usage_die "\"ct network rm\" requires at least 1 argument"
+	# ct-net refuses host and none itself ("a pre-defined network")
 	tool net rm "$@"
 }
 ct_network_remove() { ct_network_rm "$@"; }

@@ -16,7 +16,7 @@ usage: ct run [OPTIONS] IMAGE [COMMAND] [ARG...]
       --entrypoint CMD    replace the entrypoint --hostname NAME
   -p, --publish [IP:]HOST:CTR[/udp]   publish a port   -P  publish all EXPOSEd
       --network NET       bridge (default), none, host, NAME, container:ID
-      --network-alias A   --ip IP   --add-host H:IP   --dns IP
+      --network-alias A   --ip IP   --ip6 IP   --add-host H:IP   --dns IP
       --platform P        --pull always|missing|never
       --read-only  --privileged  --init  --restart POLICY  --tmpfs PATH[:OPTS]
   -m, --memory SIZE  --memory-swap SIZE  --cpus N  --cpu-shares N
@@ -91,6 +91,7 @@ run_cmd() {
 		--network|--net) need "$@"; network=$2; shift ;;
 		--network-alias|--alias) need "$@"; qa net_args --alias "$2"; shift ;;
 		--ip) need "$@"; qa net_args --ip "$2"; shift ;;
+		--ip6) need "$@"; qa net_args --ip6 "$2"; shift ;;
 		--add-host) need "$@"; qa net_args --add-host "$2"; shift ;;
 		--dns) need "$@"; qa net_args --dns "$2"; shift ;;
 		--platform) need "$@"; platform=$2; shift ;;
