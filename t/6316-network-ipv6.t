@@ -38,6 +38,10 @@ test_expect_success 'ct run --ip6; names resolve to AAAA; ping -6 by name' '
 	c network inspect -f "{{json .Containers}}" dual >j &&
 	jq -r ".[] | .Name + \" \" + .IPv6Address" j | sort >out &&
 	printf "w1 fd00:63::10/64\nw2 fd00:63::1/64\n" >expect &&
+	test_cmp expect out &&
+	c inspect -f "{{json .NetworkSettings.Networks.dual}}" w1 >j &&
+	jq -r "[.GlobalIPv6Address, .GlobalIPv6PrefixLen, .IPv6Gateway] | join(\" \")" j >out &&
+	echo "fd00:63::10 64 fd00:63::fe" >expect &&
 	test_cmp expect out
 '
 

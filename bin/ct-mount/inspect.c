@@ -309,10 +309,23 @@ static json_t *inspect_one(const char *root, const struct ct_container *c, struc
 			ct_mac_format(mac, macs);
 			if (!*first_mac)
 				snprintf(first_mac, sizeof first_mac, "%s", macs);
-			json_object_set_new(nets, all[i].name, json_pack("{s:o, s:s, s:s, s:s, s:s, s:i, s:s}",
-				"Aliases", al, "NetworkID", all[i].id ? all[i].id : "", "EndpointID", "",
-				"Gateway", gw, "IPAddress", ip, "IPPrefixLen", all[i].subnet.prefix,
-				"MacAddress", macs));
+			{
+				char ip6[CT_IP6_STR] = "", gw6[CT_IP6_STR] = "";
+				int have6 = all[i].ipv6 && !ct_ip6_is_zero(&ep->ip6);
+
+				if (have6) {
+					ct_ip6_format(&ep->ip6, ip6);
+					ct_ip6_format(&all[i].gateway6, gw6);
+				}
+				json_object_set_new(nets, all[i].name, json_pack(
+					"{s:o, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s}",
+					"Aliases", al, "NetworkID", all[i].id ? all[i].id : "",
+					"EndpointID", "", "Gateway", gw, "IPAddress", ip,
+					"IPPrefixLen", all[i].subnet.prefix, "IPv6Gateway", gw6,
+					"GlobalIPv6Address", ip6,
+					"GlobalIPv6PrefixLen", have6 ? all[i].subnet6.prefix : 0,
+					"MacAddress", macs));
+			}
 			add_ports(ports, ep);
 		}
 		ct_net_free_all(all, nall);
