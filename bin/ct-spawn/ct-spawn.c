@@ -85,6 +85,12 @@ void cli_log(const struct g_opts *g, const char *level, const char *msg)
 	close(fd);
 }
 
+void cli_hook_warn(const struct ct_err *e, void *arg)
+{
+	cli_log(arg, "warning", e->msg);
+	ct_warn_err(e);
+}
+
 noreturn void cli_fail(const struct g_opts *g, const struct ct_err *e)
 {
 	cli_log(g, "error", e->msg);
