@@ -197,6 +197,20 @@ test_expect_success 'create/start/delete (runc CLI): creation hooks at create, s
 	gone "$id"
 '
 
+test_expect_success 'start fails with a failing startContainer hook'"'"'s error; delete cleans up and runs poststop' '
+	hbundle clifail rec-clifail "$probe | .hooks.startContainer[0].env += [\"HOOK_EXIT=9\"]" &&
+	id=$(sid clifail) &&
+	spawn create --bundle clifail "$id" &&
+	test_must_fail spawn start "$id" 2>err &&
+	test_grep "hook startContainer /hook.sh: exit status 9" err &&
+	test ! -e rec-clifail/ctr.mnt &&
+	test "$(spawn state "$id" | jq -r .status)" = stopped &&
+	spawn delete "$id" &&
+	printf "%s\n" prestart createRuntime createContainer startContainer poststop >expect &&
+	test_cmp expect rec-clifail/order &&
+	gone "$id"
+'
+
 test_expect_success 'run -d: poststart before run returns, poststop when it ends' '
 	hbundle det rec-det ".process.args = [\"sleep\", \"1\"]" &&
 	id=$(sid det) &&
