@@ -689,7 +689,6 @@ become:
 		if (send(sock, "R", 1, MSG_NOSIGNAL) < 0)
 			_exit(CT_EXIT_FAIL);
 		close(sock);
-		sock = -1;
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fifofd);
 		fd = open(path, O_WRONLY | O_CLOEXEC);	/* blocks until start */
 		if (fd < 0 || write(fd, "0", 1) != 1) {

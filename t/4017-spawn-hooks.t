@@ -227,6 +227,46 @@ test_expect_success 'run -d: poststart before run returns, poststop when it ends
 	test_cmp expect rec-det/order
 '
 
+# rootless: a user that is not root; its hooks run as itself outside, as
+# the user namespace's root inside
+U=40124
+if ! command -v setpriv >/dev/null; then
+	test_skip 'rootless: hooks run as the user, inside as its namespace'"'"'s root' 'no setpriv (util-linux)'
+elif ! setpriv --reuid=$U --regid=$U --clear-groups unshare -U true 2>/dev/null; then
+	test_skip 'rootless: hooks run as the user, inside as its namespace'"'"'s root' 'unprivileged user namespaces are refused here'
+else
+	test_expect_success 'rootless: hooks run as the user, inside as its namespace'"'"'s root' '
+		chmod 755 "$TEST_DIR" &&
+		mkdir -p xdg rl/rec && chown $U:$U xdg && chmod 700 xdg &&
+		cp -a base/rootfs rl/rootfs &&
+		printf "#!/bin/sh\necho \"\$1 \$(id -u) \$(readlink /proc/self/ns/user)\" >>\$2/order\ncat >/dev/null\n" >rl/hook &&
+		chmod 755 rl/hook && cp rl/hook rl/rootfs/hook &&
+		jq --arg h "$TEST_DIR/rl/hook" --arg rec "$TEST_DIR/rl/rec" --argjson id $U "
+			.root.path = \"rootfs\" | .process.args = [\"true\"] |
+			.linux.namespaces = [{type: \"pid\"}, {type: \"ipc\"}, {type: \"uts\"},
+					     {type: \"mount\"}, {type: \"user\"}] |
+			.linux.uidMappings = [{containerID: 0, hostID: \$id, size: 1}] |
+			.linux.gidMappings = [{containerID: 0, hostID: \$id, size: 1}] | del(.linux.resources) |
+			.mounts += [{destination: \"/rec\", type: \"bind\", source: \$rec, options: [\"rbind\"]}] |
+			.hooks = {createRuntime: [{path: \$h, args: [\"h\", \"createRuntime\", \$rec]}],
+				  createContainer: [{path: \$h, args: [\"h\", \"createContainer\", \$rec]}],
+				  startContainer: [{path: \"/hook\", args: [\"h\", \"startContainer\", \"/rec\"]}],
+				  poststop: [{path: \$h, args: [\"h\", \"poststop\", \$rec]}]}" \
+			base/config.json >rl/config.json &&
+		chown -R $U:$U rl &&
+		(cd rl && setpriv --reuid=$U --regid=$U --clear-groups \
+			env XDG_RUNTIME_DIR="$TEST_DIR/xdg" "$CT_BUILD/bin/ct-spawn" run "$(sid rl)") &&
+		host=$(readlink /proc/self/ns/user) &&
+		cut -d" " -f1,2 rl/rec/order >got &&
+		printf "%s\n" "createRuntime $U" "createContainer 0" "startContainer 0" "poststop $U" >expect &&
+		test_cmp expect got &&
+		test "$(sed -n "1p;4p" rl/rec/order | cut -d" " -f3 | sort -u)" = "$host" &&
+		inner=$(sed -n 2p rl/rec/order | cut -d" " -f3) &&
+		test "$inner" != "$host" &&
+		test "$(sed -n 3p rl/rec/order | cut -d" " -f3)" = "$inner"
+	'
+fi
+
 test_expect_success 'hooks are checked when the spec is loaded' '
 	mkbundle bad1 ".hooks = {\"createRuntime\": [{\"path\": \"hook.sh\"}]}" &&
 	test_must_fail spawn run --bundle bad1 "$(sid bad1)" 2>err &&

@@ -159,8 +159,12 @@ static void test_hooks(void)
 		 "\"createRuntime\": [{\"path\": \"/a\", \"args\": [\"a\", \"1\"], \"env\": [\"K=v\"], \"timeout\": 5},"
 		 " {\"path\": \"/b\"}], \"poststop\": [], \"somethingElse\": 1}}", &s, &e) == 0,
 	   "hooks parse %s", e.msg);
-	ok(s.hooks.n[OCI_HOOK_CREATE_RUNTIME] == 2, "two createRuntime hooks");
 	h = s.hooks.h[OCI_HOOK_CREATE_RUNTIME];
+	ok(h && s.hooks.n[OCI_HOOK_CREATE_RUNTIME] == 2, "two createRuntime hooks");
+	if (!h || s.hooks.n[OCI_HOOK_CREATE_RUNTIME] != 2) {
+		oci_spec_free(&s);
+		return;
+	}
 	is_str(h[0].path, "/a", "path");
 	ok(h[0].args[0] && !strcmp(h[0].args[0], "a") && h[0].args[1] &&
 	   !strcmp(h[0].args[1], "1") && !h[0].args[2], "args as given, argv[0] included");
