@@ -332,6 +332,103 @@ static int parse_devices(const json_t *a, struct oci_spec *s, struct ct_err *e)
 	return 0;
 }
 
+static const char *const hook_kinds[OCI_HOOK_NKINDS] = {
+	"prestart", "createRuntime", "createContainer", "startContainer",
+	"poststart", "poststop",
+};
+
+const char *oci_hook_kind(int kind)
+{
+	return kind >= 0 && kind < OCI_HOOK_NKINDS ? hook_kinds[kind] : "?";
+}
+
+/* an array of strings, or a clear error naming hooks.KIND[I].FIELD */
+static int hook_strv(const json_t *a, const char *kind, size_t i, const char *field,
+		     char ***out, struct ct_err *e)
+{
+	json_t *v;
+	size_t k;
+
+	json_array_foreach(a, k, v)
+		if (!json_is_string(v))
+			return ct_err(e, 0, "config.json: hooks.%s[%zu].%s[%zu] is not a string",
+				      kind, i, field, k);
+	if (a && !json_is_array(a))
+		return ct_err(e, 0, "config.json: hooks.%s[%zu].%s is not an array of strings",
+			      kind, i, field);
+	*out = strv_from_json(a);
+	return 0;
+}
+
+static int parse_hook(const json_t *o, const char *kind, size_t i, struct oci_hook *h,
+		      struct ct_err *e)
+{
+	const char *path = ct_json_str(o, "path");
+	json_t *a = json_object_get(o, "args"), *t = json_object_get(o, "timeout");
+
+	if (!json_is_object(o))
+		return ct_err(e, 0, "config.json: hooks.%s[%zu] is not an object", kind, i);
+	if (!path || path[0] != '/')
+		return ct_err(e, 0, "config.json: hooks.%s[%zu].path %s is not an absolute path",
+			      kind, i, path ? path : "(missing)");
+	h->path = ct_xstrdup(path);
+	if (hook_strv(a, kind, i, "args", &h->args, e) < 0)
+		return -1;
+	if (!h->args[0]) {
+		/* no args: argv[0] is the path (as runc) */
+		free(h->args);
+		h->args = ct_xcalloc(2, sizeof *h->args);
+		h->args[0] = ct_xstrdup(path);
+	}
+	a = json_object_get(o, "env");
+	if (a && hook_strv(a, kind, i, "env", &h->env, e) < 0)
+		return -1;
+	if (t && (!json_is_integer(t) || json_integer_value(t) <= 0 ||
+		  json_integer_value(t) > 86400 * 365))
+		return ct_err(e, 0, "config.json: hooks.%s[%zu].timeout must be a number of seconds greater than zero",
+			      kind, i);
+	h->timeout = t ? (int)json_integer_value(t) : 0;
+	return 0;
+}
+
+int oci_hooks_parse(const json_t *j, struct oci_hooks *out, struct ct_err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!j || json_is_null(j))
+		return 0;
+	if (!json_is_object(j))
+		return ct_err(e, 0, "config.json: hooks is not an object");
+	for (int k = 0; k < OCI_HOOK_NKINDS; k++) {
+		json_t *a = json_object_get(j, hook_kinds[k]), *v;
+		size_t i;
+
+		if (!a || json_is_null(a))
+			continue;
+		if (!json_is_array(a))
+			return ct_err(e, 0, "config.json: hooks.%s is not an array of hooks", hook_kinds[k]);
+		out->h[k] = ct_xcalloc(json_array_size(a) + 1, sizeof *out->h[k]);
+		json_array_foreach(a, i, v) {
+			out->n[k] = i + 1;
+			if (parse_hook(v, hook_kinds[k], i, &out->h[k][i], e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+void oci_hooks_free(struct oci_hooks *h)
+{
+	for (int k = 0; k < OCI_HOOK_NKINDS; k++) {
+		for (size_t i = 0; i < h->n[k]; i++) {
+			free(h->h[k][i].path);
+			strv_free(h->h[k][i].args);
+			strv_free(h->h[k][i].env);
+		}
+		free(h->h[k]);
+	}
+	memset(h, 0, sizeof *h);
+}
+
 static void parse_resources(const json_t *r, struct oci_resources *res)
 {
 	json_t *mem = json_object_get(r, "memory");
@@ -428,6 +525,10 @@ int oci_spec_parse(json_t *j, const char *bundle, struct oci_spec *s, struct ct_
 	if (ct_json_str(linux_, "cgroupsPath") && *ct_json_str(linux_, "cgroupsPath"))
 		s->cgroups_path = ct_xstrdup(ct_json_str(linux_, "cgroupsPath"));
 	parse_resources(json_object_get(linux_, "resources"), &s->res);
+	v = json_object_get(j, "hooks");
+	if (oci_hooks_parse(v, &s->hooks, e) < 0)
+		return -1;
+	s->hooks_json = json_is_object(v) ? v : NULL;
 	return 0;
 }
 
@@ -483,6 +584,7 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->cgroups_path);
 	free(s->res.cpus);
 	free(s->res.mems);
+	oci_hooks_free(&s->hooks);
 	json_decref(s->json);
 	memset(s, 0, sizeof *s);
 }

@@ -77,6 +77,22 @@ struct oci_resources {
 	int64_t pids_limit;				/* -1: unset */
 };
 
+/* OCI hooks (config.json "hooks"), in the order the lifecycle runs them */
+enum { OCI_HOOK_PRESTART, OCI_HOOK_CREATE_RUNTIME, OCI_HOOK_CREATE_CONTAINER,
+       OCI_HOOK_START_CONTAINER, OCI_HOOK_POSTSTART, OCI_HOOK_POSTSTOP, OCI_HOOK_NKINDS };
+
+struct oci_hook {
+	char *path;		/* absolute, executed directly */
+	char **args;		/* NULL-terminated argv; at least { path } */
+	char **env;		/* NULL-terminated, or NULL: the runtime's own */
+	int timeout;		/* seconds, 0: none */
+};
+
+struct oci_hooks {
+	struct oci_hook *h[OCI_HOOK_NKINDS];
+	size_t n[OCI_HOOK_NKINDS];
+};
+
 struct oci_spec {
 	json_t *json;		/* the whole document (owned) */
 	char *bundle;		/* absolute */
@@ -101,6 +117,8 @@ struct oci_spec {
 	unsigned long rootfs_propagation;	/* MS_* or 0 (rprivate) */
 	char *cgroups_path;	/* or NULL */
 	struct oci_resources res;
+	struct oci_hooks hooks;
+	json_t *hooks_json;	/* object or NULL (borrowed from json) */
 };
 
 /* Load BUNDLE/config.json. */
@@ -112,6 +130,14 @@ void oci_spec_free(struct oci_spec *s);
 /* A "process" object (config.json's, or runc exec --process FILE). */
 int oci_process_parse(const json_t *p, struct oci_process *out, struct ct_err *e);
 void oci_process_free(struct oci_process *p);
+
+/* A "hooks" object (config.json's, or the copy in a container's
+ * state.json); NULL is none. Each kind must be an array of objects with an
+ * absolute "path", string arrays "args" and "env", a "timeout" > 0. */
+int oci_hooks_parse(const json_t *j, struct oci_hooks *out, struct ct_err *e);
+void oci_hooks_free(struct oci_hooks *h);
+/* OCI_HOOK_* -> "createRuntime" ... */
+const char *oci_hook_kind(int kind);
 
 /* Namespace lookup: the entry of that CLONE_NEW* type, or NULL. */
 const struct oci_ns *oci_spec_ns(const struct oci_spec *s, int type);

@@ -83,6 +83,8 @@ int ct_rt_save(const char *root, const struct ct_rtstate *st, struct ct_err *e)
 
 	if (st->annotations)
 		json_object_set(j, "annotations", st->annotations);
+	if (st->hooks)
+		json_object_set(j, "hooks", st->hooks);
 	r = rt_volatile ? ct_json_write_file_volatile(path, j, JSON_INDENT(1), 0600, e)
 			: ct_json_write_file(path, j, JSON_INDENT(1), 0600, e);
 	json_decref(j);
@@ -116,6 +118,7 @@ int ct_rt_load(const char *root, const char *id, struct ct_rtstate *st, struct c
 	st->pid = (pid_t)ct_json_int(j, "pid", 0);
 	st->start = (unsigned long long)ct_json_int(j, "start", 0);
 	st->annotations = json_incref(json_object_get(j, "annotations"));
+	st->hooks = json_incref(json_object_get(j, "hooks"));
 	json_decref(j);
 	return 0;
 }
@@ -128,6 +131,7 @@ void ct_rt_free(struct ct_rtstate *st)
 	free(st->cgroup);
 	free(st->created);
 	json_decref(st->annotations);
+	json_decref(st->hooks);
 	memset(st, 0, sizeof *st);
 }
 

@@ -23,6 +23,9 @@ struct ct_rtstate {
 	pid_t pid;
 	unsigned long long start;	/* /proc/PID/stat starttime */
 	json_t *annotations;	/* owned, may be NULL */
+	json_t *hooks;		/* config.json's hooks, kept for start
+				 * (poststart) and delete (poststop); owned,
+				 * may be NULL */
 };
 
 /* [A-Za-z0-9][A-Za-z0-9_.+-]*, at most 128 bytes */

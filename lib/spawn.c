@@ -4,6 +4,7 @@
 #include "cgroup.h"
 #include "err.h"
 #include "file.h"
+#include "hooks.h"
 #include "ocispec.h"
 #include "pty.h"
 #include "rootfs.h"
@@ -48,7 +49,8 @@ int ct_exit_status(int ws)
 /* ---- the child ------------------------------------------------------------ */
 
 /* The failure goes to the parent as 'E', the exit status the caller should
- * end with (1, or 126/127 for a command that cannot be run), the text. */
+ * end with (1, or 126/127 for a command that cannot be run), the text.
+ * After start, sock is the exec fifo that `start` reads to its end. */
 static noreturn void child_fail_code(int sock, const struct ct_err *e, int code)
 {
 	struct ct_buf b = CT_BUF_INIT;
@@ -56,8 +58,15 @@ static noreturn void child_fail_code(int sock, const struct ct_err *e, int code)
 	ct_buf_putc(&b, 'E');
 	ct_buf_putc(&b, (char)code);
 	ct_buf_puts(&b, e->msg);
-	if (sock < 0 || send(sock, b.data, b.len, MSG_NOSIGNAL) < 0)
+	if (sock < 0 || send(sock, b.data, b.len, MSG_NOSIGNAL) < 0) {
+		if (sock >= 0 && errno == ENOTSOCK) {
+			signal(SIGPIPE, SIG_IGN);
+			if (write(sock, b.data, b.len) < 0) {
+				/* start is gone: stderr only */
+			}
+		}
 		fprintf(stderr, "%s: %s\n", ct_prog(), e->msg);
+	}
 	_exit(code);
 }
 
@@ -367,8 +376,8 @@ static int finalize(const struct ct_spawn *sp, int userns, struct ct_err *e)
 			return ct_err(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 		ct_say("no_new_privs");
 	}
-	if (s->seccomp && p->nnp && load_seccomp(s, e) < 0)
-		return -1;
+	/* with no_new_privs, seccomp comes last, just before execve (after
+	 * the startContainer hooks, as runc) */
 	set_env(p->env);
 	return 0;
 }
@@ -482,6 +491,59 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* hooks that run while the container is being made (the parent's
+ * prestart/createRuntime, the child's createContainer/startContainer) */
+static int creation_hooks(const struct ct_spawn *sp)
+{
+	const struct oci_hooks *h = &sp->spec->hooks;
+
+	return sp->mode != CT_SPAWN_EXEC &&
+	       (ct_hooks_has(h, OCI_HOOK_PRESTART) || ct_hooks_has(h, OCI_HOOK_CREATE_RUNTIME) ||
+		ct_hooks_has(h, OCI_HOOK_CREATE_CONTAINER) ||
+		ct_hooks_has(h, OCI_HOOK_START_CONTAINER));
+}
+
+/* the parent's "go", with the state JSON for the hooks after the 'g' */
+static char *child_read_go(const struct ct_spawn *sp, int sock)
+{
+	char go, *buf;
+	ssize_t n;
+
+	if (!creation_hooks(sp))
+		return read(sock, &go, 1) == 1 ? (char *)"" : NULL;
+	n = recv(sock, &go, 1, MSG_PEEK | MSG_TRUNC);
+	if (n < 1)
+		return NULL;
+	buf = ct_xmalloc((size_t)n + 1);
+	if (recv(sock, buf, (size_t)n, 0) != n) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	return buf + 1;	/* kept until exec */
+}
+
+/* startContainer: inside the container, just before execve; the state
+ * says "created" (start was asked for, the process not yet running) */
+static int start_container_hooks(const struct ct_spawn *sp, const char *state, struct ct_err *e)
+{
+	json_error_t je;
+	json_t *j;
+	char *st;
+	int r;
+
+	if (!ct_hooks_has(&sp->spec->hooks, OCI_HOOK_START_CONTAINER))
+		return 0;
+	j = json_loads(state, 0, &je);
+	if (j)
+		json_object_set_new(j, "status", json_string("created"));
+	st = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	r = ct_hooks_run(&sp->spec->hooks, OCI_HOOK_START_CONTAINER, st ? st : state, NULL, e);
+	free(st);
+	return r;
+}
+
 static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *nsfds)
 {
 	const struct oci_spec *s = sp->spec;
@@ -489,7 +551,7 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 	struct ct_err e = { 0 };
 	struct ct_rootfs_opts ro = { .rootfd = -1 };
 	int userns = 0, oldroot = -1;
-	char go, cmd[PATH_MAX];
+	char *state, cmd[PATH_MAX];
 
 	if (!sp->no_pdeathsig)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -504,7 +566,7 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 	/* with the host's credentials still: a bundle only root can reach */
 	ro.rootfd = sp->mode == CT_SPAWN_EXEC ? -1 :
 		    open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (read(sock, &go, 1) != 1)
+	if (!(state = child_read_go(sp, sock)))
 		_exit(CT_EXIT_FAIL);	/* the parent is gone */
 	if (sp->mode != CT_SPAWN_EXEC)
 		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
@@ -585,7 +647,22 @@ static noreturn void child_main(struct ct_spawn *sp, int sock, int fifofd, int *
 	}
 	ro.userns = userns;
 	ro.cg = sp->cg;
-	if (ct_rootfs_prepare(s, &ro, &e) < 0 || ct_rootfs_pivot(s, &ro, &oldroot, &e) < 0 ||
+	if (ct_rootfs_prepare(s, &ro, &e) < 0)
+		child_fail(sock, &e);
+	if (ct_hooks_has(&s->hooks, OCI_HOOK_PRESTART) ||
+	    ct_hooks_has(&s->hooks, OCI_HOOK_CREATE_RUNTIME)) {
+		/* the namespaces and mounts are made: the parent runs the
+		 * prestart and createRuntime hooks now, before pivot_root */
+		char ok;
+
+		if (send(sock, "H", 1, MSG_NOSIGNAL) != 1 || read(sock, &ok, 1) != 1 || ok != 'h')
+			_exit(CT_EXIT_FAIL);	/* a hook failed: the parent kills us */
+	}
+	/* in the container's namespaces, the root mounted, the host's paths
+	 * still in reach */
+	if (ct_hooks_run(&s->hooks, OCI_HOOK_CREATE_CONTAINER, state, s->bundle, &e) < 0)
+		child_fail(sock, &e);
+	if (ct_rootfs_pivot(s, &ro, &oldroot, &e) < 0 ||
 	    ct_rootfs_finish(s, &ro, &e) < 0 || ct_rootfs_detach_old(oldroot, &e) < 0)
 		child_fail(sock, &e);
 	if (sp->init && copy_init(&e) < 0)
@@ -612,16 +689,22 @@ become:
 		if (send(sock, "R", 1, MSG_NOSIGNAL) < 0)
 			_exit(CT_EXIT_FAIL);
 		close(sock);
-		sock = -1;
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fifofd);
 		fd = open(path, O_WRONLY | O_CLOEXEC);	/* blocks until start */
 		if (fd < 0 || write(fd, "0", 1) != 1) {
 			ct_err(&e, errno, "open the exec fifo");
 			child_fail(-1, &e);
 		}
-		close(fd);
 		close(fifofd);
+		/* kept open until execve closes it: start reads the fifo to its
+		 * end, and so returns once the command runs (after the
+		 * startContainer hooks), or with the error that stopped it */
+		sock = fd;
 	}
+	if (sp->mode != CT_SPAWN_EXEC && start_container_hooks(sp, state, &e) < 0)
+		child_fail(sock, &e);
+	if (s->seccomp && sp->proc->nnp && load_seccomp(s, &e) < 0)
+		child_fail(sock, &e);
 	reset_signals();
 	if (sp->init) {
 		size_t n = 0;
@@ -846,7 +929,7 @@ static int open_target_ns(pid_t pid, int *fds, int *pidfd, struct ct_err *e)
 }
 
 /* read the child's answers until it exec's, is ready, or fails */
-static int await_child(struct ct_spawn *sp, int sock, struct ct_err *e)
+static int await_child(struct ct_spawn *sp, int sock, const char *state, struct ct_err *e)
 {
 	for (;;) {
 		char buf[sizeof e->msg + 2], cbuf[CMSG_SPACE(sizeof(int))];
@@ -874,6 +957,16 @@ static int await_child(struct ct_spawn *sp, int sock, struct ct_err *e)
 		}
 		if (buf[0] == 'R')
 			return 0;
+		if (buf[0] == 'H') {
+			/* namespaces and mounts made, before pivot_root */
+			const struct oci_hooks *h = &sp->spec->hooks;
+
+			if (ct_hooks_run(h, OCI_HOOK_PRESTART, state, sp->spec->bundle, e) < 0 ||
+			    ct_hooks_run(h, OCI_HOOK_CREATE_RUNTIME, state, sp->spec->bundle, e) < 0)
+				return -1;
+			if (send(sock, "h", 1, MSG_NOSIGNAL) != 1)
+				return ct_err(e, errno, "resume the container's first process after its hooks");
+		}
 	}
 }
 
@@ -882,11 +975,12 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 	const struct oci_spec *s = sp->spec;
 	int sv[2], flags = 0, fifofd = -1, nsfds[6] = { -1, -1, -1, -1, -1, -1 }, pidfd = -1;
 	const struct oci_ns *ns;
-	char fb[256];
+	char fb[256], *hook_state = NULL;
 	pid_t pid;
 	int status;
 
 	sp->master = -1;
+	sp->cloned = 0;
 	sp->pid = -1;
 	sp->console_fd = -1;
 	sp->exit_code = CT_EXIT_FAIL;
@@ -983,21 +1077,33 @@ int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e)
 	if (pidfd >= 0)
 		close(pidfd);
 	sp->pid = pid;
+	sp->cloned = sp->mode != CT_SPAWN_EXEC;
 	if (flags & CLONE_NEWUSER) {
 		if (set_maps(pid, s, e) < 0)
 			goto fail_child;
 	}
 	if (sp->cg && ct_cgroup_add(sp->cg, pid, e) < 0)
 		goto fail_child;
-	if (write(sv[0], "g", 1) != 1) {
+	if (creation_hooks(sp)) {
+		/* "go", and the state the hooks read (status creating) */
+		char *st = ct_hook_state(sp->id, "creating", pid, s->bundle, s->rootfs, NULL,
+					 s->annotations);
+
+		hook_state = ct_xasprintf("g%s", st);
+		free(st);
+	}
+	if (send(sv[0], hook_state ? hook_state : "g", hook_state ? strlen(hook_state) : 1,
+		 MSG_NOSIGNAL) < 0) {
 		ct_err(e, errno, "start the container's first process");
 		goto fail_child;
 	}
-	if (await_child(sp, sv[0], e) < 0)
+	if (await_child(sp, sv[0], hook_state ? hook_state + 1 : "", e) < 0)
 		goto fail_child;
 	close(sv[0]);
+	free(hook_state);
 	return 0;
 fail_child:
+	free(hook_state);
 	close(sv[0]);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);

@@ -5,10 +5,13 @@
  * no_new_privs, seccomp, fds closed) and exec'ing it.
  *
  * Parent and child talk over a SOCK_SEQPACKET pair: the parent sends "go"
- * once the maps and cgroup are in place; the child answers with
+ * once the maps and cgroup are in place (followed by the state JSON the
+ * hooks read when the spec has creation hooks); the child answers with
  *   'E' text   an error (it then exits 1),
  *   'T' + fd   the pty master (a terminal without --console-socket),
  *   'R'        ready, waiting on the exec fifo (create),
+ *   'H'        mounts made, before pivot_root: the parent runs the
+ *              prestart and createRuntime hooks and answers 'h',
  * or closes its end by exec'ing (the socket is close-on-exec). */
 #ifndef CT_SPAWN_H
 #define CT_SPAWN_H
@@ -43,6 +46,9 @@ struct ct_spawn {
 					 * namespace already (internal) */
 	int exit_code;			/* on failure: 1, or 127 (command not
 					 * found) / 126 (not runnable), as Docker */
+	int cloned;			/* the container's namespaces were made
+					 * (its poststop hooks are due), even
+					 * when it failed later */
 };
 
 int ct_spawn_start(struct ct_spawn *sp, struct ct_err *e);

@@ -2,6 +2,7 @@
 #ifndef CT_SPAWN_CLI_H
 #define CT_SPAWN_CLI_H
 
+#include <jansson.h>
 #include <stdnoreturn.h>
 
 struct ct_err;
@@ -22,6 +23,15 @@ noreturn void cli_fail(const struct g_opts *g, const struct ct_err *e);
 /* The same, exiting with code (127/126 for a command that cannot run). */
 noreturn void cli_fail_code(const struct g_opts *g, const struct ct_err *e, int code);
 void cli_log(const struct g_opts *g, const char *level, const char *msg);
+/* A poststart/poststop hook's failure: a warning on stderr and in --log
+ * (arg: the g_opts). */
+void cli_hook_warn(const struct ct_err *e, void *arg);
+/* run.c: the spec's poststop hooks, for a container that is gone (status
+ * stopped); failures are warnings */
+struct oci_hooks;
+void run_poststop(const struct g_opts *g, const struct oci_hooks *h, const char *id,
+		  const char *bundle, const char *rootfs, const char *created,
+		  const json_t *annotations);
 
 int verb_run(const struct g_opts *g, int argc, char **argv, int create);
 int verb_start(const struct g_opts *g, int argc, char **argv);

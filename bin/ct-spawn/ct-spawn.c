@@ -26,6 +26,7 @@ static void usage(FILE *f)
 	      "Run an OCI bundle (config.json + rootfs/) as a container. With no\n"
 	      "ID or BUNDLE, run reads the bundle dir from stdin (ct pipelines).\n"
 	      "The foreground exit status is the container's (signal n -> 128+n).\n"
+	      "config.json's OCI hooks run where the runtime spec says (ct-spawn(1)).\n"
 	      "\n"
 	      "Verbs (runc-compatible):\n"
 	      "  run       create + start; wait unless -d\n"
@@ -83,6 +84,12 @@ void cli_log(const struct g_opts *g, const char *level, const char *msg)
 		dprintf(fd, "%s: %s\n", level, msg);
 	}
 	close(fd);
+}
+
+void cli_hook_warn(const struct ct_err *e, void *arg)
+{
+	cli_log(arg, "warning", e->msg);
+	ct_warn_err(e);
 }
 
 noreturn void cli_fail(const struct g_opts *g, const struct ct_err *e)

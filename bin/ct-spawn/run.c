@@ -5,6 +5,7 @@
 #include "config.h"
 #include "err.h"
 #include "file.h"
+#include "hooks.h"
 #include "ocispec.h"
 #include "pty.h"
 #include "rtstate.h"
@@ -163,41 +164,95 @@ static int wait_forwarding(pid_t pid)
 	return status;
 }
 
-static void cleanup(const struct g_opts *g, const char *id, struct ct_cgroup *cg)
+void run_poststop(const struct g_opts *g, const struct oci_hooks *h, const char *id,
+		  const char *bundle, const char *rootfs, const char *created,
+		  const json_t *annotations)
+{
+	char *state;
+
+	if (!ct_hooks_has(h, OCI_HOOK_POSTSTOP))
+		return;
+	state = ct_hook_state(id, "stopped", 0, bundle, rootfs, created, annotations);
+	ct_hooks_run_warn(h, OCI_HOOK_POSTSTOP, state, bundle, cli_hook_warn, (void *)g);
+	free(state);
+}
+
+/* the container is gone: its cgroup, then (when its namespaces were made)
+ * the poststop hooks, then its state */
+static void cleanup(const struct g_opts *g, const char *id, struct ct_cgroup *cg,
+		    const struct oci_spec *s, int poststop, const char *created)
 {
 	struct ct_err e = { 0 };
 	char *dir = ct_rt_dir(g->root, id);
 
 	if (cg->path && ct_cgroup_destroy(cg, &e) < 0)
 		ct_warn_err(&e);
+	if (poststop)
+		run_poststop(g, &s->hooks, id, s->bundle, s->rootfs, created, s->annotations);
 	if (ct_rm_rf(dir, &e) < 0)
 		ct_warn_err(&e);
 	free(dir);
 }
 
-/* Open the exec fifo for reading: the waiting init then writes one byte
- * and exec's. Gives up if init dies meanwhile. */
-static int open_fifo_start(const char *fifo, pid_t pid, struct ct_err *e)
+/* poststart: the process runs; before run or start returns */
+static void run_poststart(const struct g_opts *g, const struct oci_hooks *h,
+			  const struct ct_rtstate *st)
 {
-	int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	char b;
+	char *state;
 
+	if (!ct_hooks_has(h, OCI_HOOK_POSTSTART))
+		return;
+	state = ct_hook_state(st->id, "running", st->pid, st->bundle, st->rootfs, st->created,
+			      st->annotations);
+	ct_hooks_run_warn(h, OCI_HOOK_POSTSTART, state, st->bundle, cli_hook_warn, (void *)g);
+	free(state);
+}
+
+/* Open the exec fifo for reading: the waiting init then writes one byte,
+ * runs the startContainer hooks and exec's, which closes its end; what it
+ * wrote after the byte is the error that stopped it ('E', the exit code,
+ * the text). Gives up if init dies before the byte. */
+static int open_fifo_start(const char *fifo, pid_t pid, int *code, struct ct_err *e)
+{
+	int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC), started = 0;
+	struct ct_buf b = CT_BUF_INIT;
+	char buf[1100];
+
+	*code = CT_EXIT_FAIL;
 	if (fd < 0)
 		return ct_err(e, errno, "open %s", fifo);
-	for (int i = 0; i < 6000; i++) {
+	for (int i = 0; i < 6000 || started; i++) {
 		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
 
-		if (poll(&p, 1, 10) > 0 && read(fd, &b, 1) == 1) {
-			close(fd);
-			unlink(fifo);
-			return 0;
+		if (poll(&p, 1, started ? 100 : 10) > 0) {
+			n = read(fd, buf, sizeof buf);
+			if (n > 0) {
+				if (!started)
+					unlink(fifo);
+				started = 1;
+				ct_buf_add(&b, buf, (size_t)n);
+			} else if (n == 0 && started) {
+				break;	/* exec'd, or failed */
+			}
 		}
-		if (kill(pid, 0) < 0)
+		if (!started && kill(pid, 0) < 0)
 			break;
 	}
 	close(fd);
-	return ct_err(e, 0, "the container's process (pid %d) did not take the start signal from %s",
-		      (int)pid, fifo);
+	if (!started) {
+		ct_buf_free(&b);
+		return ct_err(e, 0, "the container's process (pid %d) did not take the start signal from %s",
+			      (int)pid, fifo);
+	}
+	if (b.len > 2 && b.data[1] == 'E') {
+		*code = (unsigned char)b.data[2];
+		ct_err(e, 0, "%.*s", (int)(b.len - 3), b.data + 3);
+		ct_buf_free(&b);
+		return -1;
+	}
+	ct_buf_free(&b);
+	return 0;
 }
 
 int verb_run(const struct g_opts *g, int argc, char **argv, int create)
@@ -298,8 +353,6 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	}
 	if (o.tty)
 		s.proc.terminal = 1;
-	if (json_object_size(json_object_get(s.json, "hooks")))
-		ct_warn("config.json has hooks; ct-spawn does not run OCI hooks yet, they are ignored");
 	if (ct_mkdir_p(g->root, 0700, &e) < 0)
 		cli_fail(g, &e);
 	dir = ct_rt_dir(g->root, id);
@@ -386,6 +439,7 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 	st.pid = sp.pid;
 	st.start = ct_proc_starttime(sp.pid);
 	st.annotations = s.annotations;
+	st.hooks = s.hooks_json;
 	if (ct_rt_save(g->root, &st, &e) < 0 || write_pid_file(o.pid_file, sp.pid, &e) < 0)
 		goto fail_kill;
 	if (is_ct_bundle(bundle))
@@ -395,10 +449,12 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		return 0;
 	if (fifo) {
 		/* run --detach: start it now and leave it running */
-		if (open_fifo_start(fifo, sp.pid, &e) < 0)
+		if (open_fifo_start(fifo, sp.pid, &fail_code, &e) < 0)
 			goto fail_kill;
+		run_poststart(g, &s.hooks, &st);
 		return 0;
 	}
+	run_poststart(g, &s.hooks, &st);
 	if (sp.master >= 0)
 		ct_pty_relay(sp.master, sp.pid, &status);
 	else
@@ -417,14 +473,16 @@ int verb_run(const struct g_opts *g, int argc, char **argv, int create)
 		ct_rt_write_ini(bundle, "stopped", 0, code, st.created, fin, oom, NULL);
 		free(fin);
 	}
-	cleanup(g, id, &cg);
+	cleanup(g, id, &cg, &s, 1, st.created);
 	return code;
 fail_kill:
 	kill(sp.pid, SIGKILL);
 	waitpid(sp.pid, &status, 0);
 fail:
-	cleanup(g, id, &cg);
-	cli_fail_code(g, &e, fail_code);
+	cli_log(g, "error", e.msg);
+	ct_warn_err(&e);
+	cleanup(g, id, &cg, &s, sp.cloned, st.created);
+	exit(fail_code > 0 && fail_code < 256 ? fail_code : CT_EXIT_FAIL);
 }
 
 int verb_start(const struct g_opts *g, int argc, char **argv)
@@ -432,6 +490,7 @@ int verb_start(const struct g_opts *g, int argc, char **argv)
 	struct ct_rtstate st;
 	struct ct_err e = { 0 };
 	char *fifo;
+	int code;
 
 	if (argc != 2)
 		ct_die_usage("usage: ct-spawn start ID");
@@ -447,9 +506,18 @@ int verb_start(const struct g_opts *g, int argc, char **argv)
 		ct_err(&e, 0, "container %s: its process is gone; delete it", st.id);
 		cli_fail(g, &e);
 	}
-	if (open_fifo_start(fifo, st.pid, &e) < 0)
-		cli_fail(g, &e);
+	if (open_fifo_start(fifo, st.pid, &code, &e) < 0)
+		cli_fail_code(g, &e, code);
 	ct_say("started %s (pid %d)", st.id, (int)st.pid);
+	if (st.hooks) {
+		struct oci_hooks h;
+
+		if (oci_hooks_parse(st.hooks, &h, &e) < 0)
+			ct_warn_err(&e);
+		else
+			run_poststart(g, &h, &st);
+		oci_hooks_free(&h);
+	}
 	if (is_ct_bundle(st.bundle))
 		ct_rt_write_ini(st.bundle, "running", st.pid, 0, st.created, NULL, 0, NULL);
 	free(fifo);

@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "err.h"
 #include "file.h"
+#include "hooks.h"
 #include "ocispec.h"
 #include "rtstate.h"
 #include "say.h"
@@ -431,6 +432,35 @@ static void client_msg(struct sup_job *j, int i, int *in_fd, int tty)
 	}
 }
 
+struct hook_log {
+	const struct g_opts *g;
+	int logfd;
+};
+
+/* a poststart/poststop failure: a warning in the container's log (and --log) */
+static void hook_warn(const struct ct_err *e, void *arg)
+{
+	const struct hook_log *hl = arg;
+	char *m = ct_xasprintf("ct-spawn: warning: %s", e->msg);
+
+	log_line(hl->logfd, "stderr", m, strlen(m), 0);
+	cli_log(hl->g, "warning", e->msg);
+	free(m);
+}
+
+static void sup_hooks(struct sup_job *j, int logfd, int kind, pid_t pid)
+{
+	struct hook_log hl = { j->g, logfd };
+	char *state;
+
+	if (!ct_hooks_has(&j->spec->hooks, kind))
+		return;
+	state = ct_hook_state(j->id, kind == OCI_HOOK_POSTSTOP ? "stopped" : "running", pid,
+			      j->bundle, j->spec->rootfs, j->created, j->spec->annotations);
+	ct_hooks_run_warn(&j->spec->hooks, kind, state, j->bundle, hook_warn, &hl);
+	free(state);
+}
+
 /* one container run: start, relay, wait; returns the exit code or -1 */
 static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 {
@@ -466,6 +496,8 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 			}
 		}
 		j->exit_code = sp.exit_code;
+		if (sp.cloned)
+			sup_hooks(j, logfd, OCI_HOOK_POSTSTOP, 0);
 		return -1;
 	}
 	{
@@ -502,6 +534,7 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 	st.pid = sp.pid;
 	st.start = ct_proc_starttime(sp.pid);
 	st.annotations = j->spec->annotations;
+	st.hooks = j->spec->hooks_json;
 	ct_rt_save(j->g->root, &st, NULL);
 	j->status = "running";
 	j->cur_pid = sp.pid;
@@ -520,6 +553,7 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 			timerfd_settime(tfd, 0, &it, NULL);
 	}
 	write_state_ini(j);
+	sup_hooks(j, logfd, OCI_HOOK_POSTSTART, sp.pid);
 	if (report >= 0) {
 		char msg[32];
 		int n = snprintf(msg, sizeof msg, "ok %d", (int)sp.pid);
@@ -617,6 +651,7 @@ static int run_once(struct sup_job *j, int logfd, int report, struct ct_err *e)
 	j->cur_code = code;
 	j->finished = ct_rt_now();
 	write_state_ini(j);
+	sup_hooks(j, logfd, OCI_HOOK_POSTSTOP, 0);
 	{
 		char x[16];
 		int n = snprintf(x, sizeof x, "x%d", code);

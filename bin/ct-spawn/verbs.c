@@ -267,6 +267,21 @@ int verb_delete(const struct g_opts *g, int argc, char **argv)
 		ct_warn_err(&e);
 	ct_cgroup_free(&cg);
 	dir = ct_rt_dir(g->root, st.id);
+	if (st.hooks) {
+		/* a supervised container's supervisor ran them when it ended */
+		char *sup = ct_xasprintf("%s/supervisor.pid", dir);
+		struct oci_hooks h;
+
+		if (!ct_exists(sup)) {
+			if (oci_hooks_parse(st.hooks, &h, &e) < 0)
+				ct_warn_err(&e);
+			else
+				run_poststop(g, &h, st.id, st.bundle, st.rootfs, st.created,
+					     st.annotations);
+			oci_hooks_free(&h);
+		}
+		free(sup);
+	}
 	if (ct_rm_rf(dir, &e) < 0)
 		cli_fail(g, &e);
 	{
@@ -588,7 +603,8 @@ int verb_features(const struct g_opts *g, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	j = json_loads("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.1.0\","
-		       "\"hooks\":[],"
+		       "\"hooks\":[\"prestart\",\"createRuntime\",\"createContainer\","
+		       "\"startContainer\",\"poststart\",\"poststop\"],"
 		       "\"mountOptions\":[\"ro\",\"rw\",\"nosuid\",\"suid\",\"nodev\",\"dev\","
 		       "\"noexec\",\"exec\",\"sync\",\"async\",\"dirsync\",\"remount\",\"mand\","
 		       "\"nomand\",\"atime\",\"noatime\",\"diratime\",\"nodiratime\",\"relatime\","

@@ -125,6 +125,19 @@ static void test_errors(void)
 		  "not an absolute path" },
 		{ "{\"process\": {\"args\": [\"x\"], \"rlimits\": [{\"type\": \"RLIMIT_BOGUS\"}]}}",
 		  "unknown rlimit type" },
+		{ "{\"process\": {\"args\": [\"x\"]}, \"hooks\": []}", "hooks is not an object" },
+		{ "{\"process\": {\"args\": [\"x\"]}, \"hooks\": {\"poststop\": {\"path\": \"/x\"}}}",
+		  "hooks.poststop is not an array" },
+		{ "{\"process\": {\"args\": [\"x\"]}, \"hooks\": {\"createRuntime\": [{\"path\": \"x\"}]}}",
+		  "hooks.createRuntime[0].path x is not an absolute path" },
+		{ "{\"process\": {\"args\": [\"x\"]}, \"hooks\": {\"prestart\": [{}]}}",
+		  "hooks.prestart[0].path (missing)" },
+		{ "{\"process\": {\"args\": [\"x\"]}, \"hooks\": {\"poststart\": [{\"path\": \"/x\", \"timeout\": 0}]}}",
+		  "hooks.poststart[0].timeout must be" },
+		{ "{\"process\": {\"args\": [\"x\"]}, \"hooks\": {\"startContainer\": [{\"path\": \"/x\", \"args\": [1]}]}}",
+		  "hooks.startContainer[0].args[0] is not a string" },
+		{ "{\"process\": {\"args\": [\"x\"]}, \"hooks\": {\"createContainer\": [\"/x\"]}}",
+		  "hooks.createContainer[0] is not an object" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct oci_spec s;
@@ -134,6 +147,35 @@ static void test_errors(void)
 		   "refused: %s (%s)", bad[i].err, e.msg);
 		oci_spec_free(&s);
 	}
+}
+
+static void test_hooks(void)
+{
+	struct oci_spec s;
+	struct ct_err e = { 0 };
+	const struct oci_hook *h;
+
+	ok(parse("{\"process\": {\"args\": [\"x\"]}, \"hooks\": {"
+		 "\"createRuntime\": [{\"path\": \"/a\", \"args\": [\"a\", \"1\"], \"env\": [\"K=v\"], \"timeout\": 5},"
+		 " {\"path\": \"/b\"}], \"poststop\": [], \"somethingElse\": 1}}", &s, &e) == 0,
+	   "hooks parse %s", e.msg);
+	h = s.hooks.h[OCI_HOOK_CREATE_RUNTIME];
+	ok(h && s.hooks.n[OCI_HOOK_CREATE_RUNTIME] == 2, "two createRuntime hooks");
+	if (!h || s.hooks.n[OCI_HOOK_CREATE_RUNTIME] != 2) {
+		oci_spec_free(&s);
+		return;
+	}
+	is_str(h[0].path, "/a", "path");
+	ok(h[0].args[0] && !strcmp(h[0].args[0], "a") && h[0].args[1] &&
+	   !strcmp(h[0].args[1], "1") && !h[0].args[2], "args as given, argv[0] included");
+	ok(h[0].env && h[0].env[0] && !strcmp(h[0].env[0], "K=v") && !h[0].env[1], "env");
+	ok(h[0].timeout == 5, "timeout");
+	ok(h[1].args[0] && !strcmp(h[1].args[0], "/b") && !h[1].args[1], "no args: argv is the path");
+	ok(!h[1].env && !h[1].timeout, "no env (the runtime's), no timeout");
+	ok(s.hooks.n[OCI_HOOK_POSTSTOP] == 0 && s.hooks.n[OCI_HOOK_PRESTART] == 0, "empty and absent kinds");
+	ok(json_is_object(s.hooks_json), "the hooks object kept for state.json");
+	is_str(oci_hook_kind(OCI_HOOK_START_CONTAINER), "startContainer", "kind name");
+	oci_spec_free(&s);
 }
 
 static void test_conversions(void)
@@ -174,6 +216,7 @@ int main(void)
 {
 	test_full();
 	test_errors();
+	test_hooks();
 	test_conversions();
 	test_seccomp_build();
 	return tap_done();
