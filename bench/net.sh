@@ -112,7 +112,7 @@ json=$T/attach.json
 hx hyperfine -N --warmup 3 --runs 30 --export-json "$json" \
 	--prepare "ct-net detach att" \
 	"ct-net attach --network bench $CT_ROOT/containers/att" \
-	--prepare "ip netns delete ctb-hand-$$" \
+	--prepare "sh -c 'ip netns delete ctb-hand-$$; ip link del ctb-hv 2>/dev/null; true'" \
 	"sh $T/by-hand.sh" \
 	--prepare true "unshare -mpuin --fork /bin/true" >/dev/null 2>&1 || {
 	# the first --prepare fails before anything is attached: attach once
@@ -121,7 +121,7 @@ hx hyperfine -N --warmup 3 --runs 30 --export-json "$json" \
 	hx hyperfine -N --warmup 3 --runs 30 --export-json "$json" \
 		--prepare "ct-net detach att" \
 		"ct-net attach --network bench $CT_ROOT/containers/att" \
-		--prepare "ip netns delete ctb-hand-$$" \
+		--prepare "sh -c 'ip netns delete ctb-hand-$$; ip link del ctb-hv 2>/dev/null; true'" \
 		"sh $T/by-hand.sh" \
 		--prepare true "unshare -mpuin --fork /bin/true" >/dev/null
 }

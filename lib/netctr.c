@@ -116,6 +116,9 @@ static int record_load(const char *root, const char *id, struct ctr *c, struct c
 	return 0;
 }
 
+/* netns/<id>.ini describes a network namespace, which no reboot keeps:
+ * replaced by rename but not synced (the addresses it holds are kept,
+ * durably, in networks/<name>.ini, which is what prune reclaims by) */
 static int record_save(const char *root, const struct ctr *c, struct ct_err *e)
 {
 	char *p = record_path(root, c->id, ".ini");
@@ -123,7 +126,7 @@ static int record_save(const char *root, const struct ctr *c, struct ct_err *e)
 				  "hostname = %s\nmode = %s\nnetns = %s\n",
 				  c->id, c->name, c->bundle, c->hostname, c->mode,
 				  c->netns ? c->netns : "");
-	int r = ct_write_file_atomic(p, text, strlen(text), 0644, e);
+	int r = ct_write_file_volatile(p, text, strlen(text), 0644, e);
 
 	free(text);
 	free(p);
@@ -283,22 +286,10 @@ static void netns_remove(const char *path)
 static int write_text(const char *dir, const char *name, const char *text, struct ct_err *e)
 {
 	char *p = ct_xasprintf("%s/%s", dir, name);
-	char *tmp = ct_xasprintf("%s/.%s.tmp-%d", dir, name, (int)getpid());
-	int fd, r = 0;
+	int r;
 
 	ct_say("write %s", p);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		r = ct_err(e, errno, "create %s", tmp);
-	else if (ct_write_all(fd, text, strlen(text)) < 0)
-		r = ct_err(e, errno, "write %s", tmp);
-	if (fd >= 0 && close(fd) < 0 && r == 0)
-		r = ct_err(e, errno, "close %s", tmp);
-	if (r == 0 && rename(tmp, p) < 0)
-		r = ct_err(e, errno, "rename %s to %s", tmp, p);
-	if (r < 0 && fd >= 0)
-		unlink(tmp);
-	free(tmp);
+	r = ct_write_file_volatile(p, text, strlen(text), 0644, e);
 	free(p);
 	return r;
 }
