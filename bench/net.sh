@@ -30,6 +30,7 @@ cleanup() {
 	for f in "$CT_ROOT"/networks/*.dns.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
 	ip netns delete "$H" 2>/dev/null || true
 	ip netns delete "$F" 2>/dev/null || true
+	ip netns delete "ctb-hand-$$" 2>/dev/null || true
 	grep -o " $T[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf "$T"
 }
