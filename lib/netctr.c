@@ -116,6 +116,24 @@ static int record_load(const char *root, const char *id, struct ctr *c, struct c
 	return 0;
 }
 
+/* The next readable container record in the open netns/ directory d
+ * (NAME.ini), loaded into c; 0 when there is none left. */
+static int next_record(DIR *d, const char *root, struct ctr *c)
+{
+	struct dirent *de;
+
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".ini"))
+			continue;
+		de->d_name[l - 4] = 0;
+		if (record_load(root, de->d_name, c, NULL) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* netns/<id>.ini describes a network namespace, which no reboot keeps:
  * replaced by rename but not synced (the addresses it holds are kept,
  * durably, in networks/<name>.ini, which is what prune reclaims by) */
@@ -158,7 +176,7 @@ static int ctr_resolve(const char *root, const char *want, struct ctr *out, stru
 {
 	char *dir = ct_xasprintf("%s/netns", root), *match = NULL;
 	int nmatch = 0, exact = 0;
-	struct dirent *de;
+	struct ctr c;
 	DIR *d;
 
 	memset(out, 0, sizeof *out);
@@ -187,15 +205,7 @@ static int ctr_resolve(const char *root, const char *want, struct ctr *out, stru
 		ct_err(e, 0, "no container '%s' is attached to a network", want);
 		return -1;
 	}
-	while ((de = readdir(d))) {
-		struct ctr c;
-		size_t l = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".ini"))
-			continue;
-		de->d_name[l - 4] = 0;
-		if (record_load(root, de->d_name, &c, NULL) < 0)
-			continue;
+	while (next_record(d, root, &c)) {
 		if (!c.id)
 			goto next;
 		if (!strcmp(c.id, want) || (c.name && !strcmp(c.name, want))) {
@@ -1436,7 +1446,7 @@ int ct_net_mode_members(const char *root, const char *mode, struct ct_member **v
 {
 	char *dir = ct_xasprintf("%s/netns", root);
 	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct ctr c;
 
 	*v = NULL;
 	*n = 0;
@@ -1446,15 +1456,7 @@ int ct_net_mode_members(const char *root, const char *mode, struct ct_member **v
 		free(dir);
 		return err == ENOENT ? 0 : ct_err(e, err, "opendir %s/netns", root);
 	}
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		struct ctr c;
-
-		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".ini"))
-			continue;
-		de->d_name[l - 4] = 0;
-		if (record_load(root, de->d_name, &c, NULL) < 0)
-			continue;
+	while (next_record(d, root, &c)) {
 		if (c.mode && !strcmp(c.mode, mode) && ct_net_bundle_live(c.bundle)) {
 			*v = ct_xrealloc(*v, (*n + 1) * sizeof **v);
 			(*v)[*n].id = c.id;
@@ -1475,7 +1477,7 @@ int ct_net_prune(const char *root, int removed_only, struct ct_err *e)
 	int lk = ct_net_lock(root, e), r = 0;
 	struct ct_network *all = NULL;
 	size_t nall = 0, i, k;
-	struct dirent *de;
+	struct ctr c;
 	DIR *d;
 
 	if (lk < 0) {
@@ -1484,15 +1486,7 @@ int ct_net_prune(const char *root, int removed_only, struct ct_err *e)
 	}
 	/* containers with a record */
 	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		struct ctr c;
-
-		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".ini"))
-			continue;
-		de->d_name[l - 4] = 0;
-		if (record_load(root, de->d_name, &c, NULL) < 0)
-			continue;
+	while (d && next_record(d, root, &c)) {
 		if (ctr_gone(c.bundle, removed_only)) {
 			ct_say("prune: container %s (%s) is gone", c.name, c.id);
 			if (forget_container(root, &c, e) < 0)

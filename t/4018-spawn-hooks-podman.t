@@ -3,26 +3,9 @@ test_description='podman --runtime ct-spawn --hooks-dir: the hooks Podman puts i
 . "$(dirname "$0")/lib/test-lib.sh"
 test_require ROOT MOUNTNS PODMAN MKIMAGE JQ
 
-# Podman without systemd, all state in $TEST_DIR (as t/4060)
-hard=$(ulimit -Hn)
-[ "$hard" = unlimited ] && hard=1048576
-cat >"$TEST_DIR/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=$hard:$hard", "nproc=32768:32768"]
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$TEST_DIR/events.log"
-EOF
-cat >"$TEST_DIR/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$TEST_DIR/pm/graph"
-runroot = "$TEST_DIR/pm/run"
-EOF
-echo 'unqualified-search-registries = []' >"$TEST_DIR/registries.conf"
-export CONTAINERS_CONF="$TEST_DIR/containers.conf" CONTAINERS_STORAGE_CONF="$TEST_DIR/storage.conf" \
-	CONTAINERS_REGISTRIES_CONF="$TEST_DIR/registries.conf"
+# Podman without systemd, all state in $TEST_DIR
+. "$CT_SRC/t/4059-podman-lib.sh"
+podman_private_config
 pm() {
 	timeout 60 podman --root "$TEST_DIR/pm/graph" --runroot "$TEST_DIR/pm/run" \
 		--runtime "$CT_BUILD/bin/ct-spawn" --hooks-dir "$TEST_DIR/hooks.d" "$@"

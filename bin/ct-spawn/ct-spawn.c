@@ -112,17 +112,10 @@ noreturn void cli_fail_code(const struct g_opts *g, const struct ct_err *e, int 
 static int in_user_namespace(void)
 {
 	char b[128] = "", *p = b;
-	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
 	unsigned long v[3];
-	ssize_t r;
 
-	if (fd < 0)
+	if (ct_read_small("/proc/self/uid_map", b, sizeof b) <= 0)
 		return 0;
-	r = read(fd, b, sizeof b - 1);
-	close(fd);
-	if (r <= 0)
-		return 0;
-	b[r] = 0;
 	for (int i = 0; i < 3; i++) {
 		char *end;
 

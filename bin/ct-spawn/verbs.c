@@ -194,20 +194,12 @@ int verb_kill(const struct g_opts *g, int argc, char **argv)
 static int running(pid_t pid)
 {
 	char path[64], buf[256], *rp;
-	ssize_t n;
-	int fd;
 
 	if (kill(pid, 0) < 0)
 		return 0;
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (ct_read_small(path, buf, sizeof buf) <= 0)
 		return 1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	buf[n] = 0;
 	rp = strrchr(buf, ')');
 	return !(rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X'));
 }
