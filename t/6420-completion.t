@@ -66,7 +66,10 @@ test_expect_success 'run flags and their values' '
 	comp "ct run --network " >out &&
 	grep -qx none out && grep -qx host out && grep -qx bridge out &&
 	comp "ct run --pull " >out &&
-	printf "%s\n" always missing never >expect && test_cmp expect out
+	printf "%s\n" always missing never >expect && test_cmp expect out &&
+	comp "ct run --ip" >out &&
+	printf "%s\n" --ip --ip6 >expect && test_cmp expect out &&
+	comp "ct run --ip6 fd00::5 busyb" >out && grep -qx busybox:1.0 out
 '
 
 test_expect_success 'management sub-verbs' '
