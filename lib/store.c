@@ -732,7 +732,7 @@ static int image_from_top(const struct ct_store *s, const struct ct_digest *top,
 	json_t *doc;
 	const char *mt;
 	struct ct_digest d = *top;
-	int depth;
+	int depth, from_index = 0;
 
 	memset(img, 0, sizeof *img);
 	img->top_digest = *top;
@@ -751,6 +751,7 @@ static int image_from_top(const struct ct_store *s, const struct ct_digest *top,
 			if (rc < 0)
 				return -1;
 			top_mt = emt;
+			from_index = 1;
 			continue;
 		}
 		break;
@@ -773,6 +774,24 @@ static int image_from_top(const struct ct_store *s, const struct ct_digest *top,
 	img->config = read_json_blob(s, &img->config_digest, CT_CONFIG_MAX, "image config", e);
 	if (!img->config)
 		return -1;
+	/* a single-platform image asked for another platform: refused, as
+	 * Docker does (an index was picked from above already) */
+	if (platform && !from_index) {
+		struct platform want;
+		const char *os = ct_json_str(img->config, "os");
+		const char *arch = ct_json_str(img->config, "architecture");
+
+		if (platform_parse(platform, &want, e) < 0)
+			return -1;
+		if (os && arch && !platform_match(img->config, &want)) {
+			const char *var = ct_json_str(img->config, "variant");
+
+			ct_err(e, 0, "image %s is %s/%s%s%s, not %s", top->str, os, arch,
+			       var ? "/" : "", var ? var : "", platform);
+			return ct_err_hint(e, "leave out --platform, or pull the image for %s",
+					   platform);
+		}
+	}
 	return load_layers(img, e);
 }
 

@@ -106,6 +106,15 @@ test_expect_success 'a throw-away container whose unsynced files a crash emptied
 	! grep -q "$CT_ROOT/containers/$id" /proc/mounts
 '
 
+test_expect_success JQ 'a single-platform image asked for another platform is refused, as Docker does' '
+	own=$(ct image inspect busybox | jq -r ".[0].Os + \"/\" + .[0].Architecture") &&
+	ct run --rm --network none --platform "$own" busybox true &&
+	test_expect_code 125 ct run --rm --network none --platform linux/s390x busybox true 2>err &&
+	grep -q "is $own, not linux/s390x" err &&
+	test_expect_code 1 ct-unpack --platform linux/s390x busybox 2>err &&
+	grep -q "is $own, not linux/s390x" err
+'
+
 test_expect_success 'values with quotes and spaces reach the container intact' '
 	ct run --rm --network none -e "Q=it'"'"'s a \"test\" \$HOME" busybox env >out &&
 	grep -qx "Q=it'"'"'s a \"test\" \$HOME" out &&
