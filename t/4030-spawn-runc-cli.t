@@ -147,4 +147,40 @@ test_expect_success RUNC 'runc and ct-spawn agree on the exit status and on the 
 	runc --root "$TEST_DIR/runc" delete --force "$(sid shaper)"
 '
 
+test_cleanup '[ -f "$TEST_DIR/making.pid" ] && kill "$(cat "$TEST_DIR/making.pid")" 2>/dev/null; true'
+
+# the cgroup directory of one controller for ct-spawn's default path
+half_cg() {
+	if [ -d /sys/fs/cgroup/pids ]; then echo "/sys/fs/cgroup/pids/ct-spawn/$1"
+	else echo "/sys/fs/cgroup/ct-spawn/$1"; fi
+}
+
+test_expect_success 'delete --force clears what a ct-spawn killed while making a container left' '
+	id=$(sid half) &&
+	mkdir -p "$TEST_DIR/run/$id" "$(half_cg "$id")" &&
+	! spawn delete "$id" 2>/dev/null &&
+	spawn -v delete --force "$id" 2>err &&
+	test_grep "has no state.json" err &&
+	! test -e "$TEST_DIR/run/$id" &&
+	! test -e "$(half_cg "$id")" &&
+	mkbundle half ".process.args = [\"true\"]" &&
+	spawn run --bundle half "$id"
+'
+
+test_expect_success 'delete --force leaves a container that is being made (processes in its cgroup)' '
+	id=$(sid making) &&
+	mkdir -p "$TEST_DIR/run/$id" "$(half_cg "$id")" &&
+	{ sleep 30 & } &&
+	sp=$! &&
+	echo "$sp" >"$TEST_DIR/making.pid" &&
+	echo "$sp" >"$(half_cg "$id")/cgroup.procs" &&
+	test_expect_code 1 spawn delete --force "$id" 2>err &&
+	test_grep "is being made" err &&
+	test -d "$TEST_DIR/run/$id" &&
+	{ kill "$sp"; wait "$sp"; true; } &&
+	spawn delete --force "$id" &&
+	! test -e "$TEST_DIR/run/$id" &&
+	! test -e "$(half_cg "$id")"
+'
+
 test_done

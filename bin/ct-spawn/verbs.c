@@ -219,6 +219,46 @@ static void wait_supervisor(const struct g_opts *g, const char *id)
 	free(pf);
 }
 
+/* delete --force of an id that has a state directory but no state.json:
+ * what a ct-spawn killed while it made the container left (its first
+ * process died with it: PR_SET_PDEATHSIG). Its cgroup is where ct-spawn
+ * puts one when the spec names none. A cgroup that still holds processes
+ * is a container being made right now: left alone. */
+static int delete_half_made(const struct g_opts *g, const char *id)
+{
+	struct ct_cgroup cg = { 0 };
+	struct ct_err e = { 0 };
+	char *dir = ct_rt_dir(g->root, id), *cgpath = NULL;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (ct_rt_valid_id(id, &e) < 0 || !ct_exists(dir))
+		goto out;
+	cgpath = ct_cgroup_path_for(NULL, id);
+	if (ct_cgroup_init(&cg, cgpath, &e) == 0 && ct_cgroup_pids(&cg, &pids, &n, NULL) == 0 &&
+	    n > 0) {
+		ct_err(&e, 0, "container %s is being made (no state.json yet, %zu process%s in "
+		       "its cgroup); try again in a moment", id, n, n == 1 ? "" : "es");
+		cli_fail(g, &e);
+	}
+	ct_say("%s has no state.json: left by a ct-spawn that died making it; removing it", dir);
+	if (cg.path && ct_cgroup_destroy(&cg, &e) < 0) {
+		ct_warn_err(&e);
+		r = -1;
+	}
+	if (ct_rm_rf(dir, &e) < 0) {
+		ct_warn_err(&e);
+		r = -1;
+	}
+out:
+	ct_cgroup_free(&cg);
+	free(pids);
+	free(cgpath);
+	free(dir);
+	return r < 0 ? CT_EXIT_FAIL : 0;
+}
+
 int verb_delete(const struct g_opts *g, int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -240,7 +280,7 @@ int verb_delete(const struct g_opts *g, int argc, char **argv)
 		ct_die_usage("usage: ct-spawn delete [--force] ID");
 	if (ct_rt_load(g->root, argv[optind], &st, &e) < 0) {
 		if (force && e.errnum == ENOENT)
-			return 0;
+			return delete_half_made(g, argv[optind]);
 		cli_fail(g, &e);
 	}
 	status = ct_rt_status(g->root, &st);
