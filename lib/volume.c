@@ -345,6 +345,14 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* append a copy of s to the NULL-terminated vector v of n strings */
+static void strv_push(char ***v, size_t *n, const char *s)
+{
+	*v = ct_xrealloc(*v, (*n + 2) * sizeof(char *));
+	(*v)[(*n)++] = ct_xstrdup(s);
+	(*v)[*n] = NULL;
+}
+
 char **ct_volume_names(const char *root, struct ct_err *e)
 {
 	char *dir = ct_volumes_dir(root);
@@ -354,25 +362,21 @@ char **ct_volume_names(const char *root, struct ct_err *e)
 	size_t n = 0;
 
 	if (!d) {
-		int err = errno;
-		if (err != ENOENT) {
-			ct_err(e, err, "opendir %s", dir);
+		if (errno != ENOENT) {
+			ct_err(e, errno, "opendir %s", dir);
 			free(v);
 			v = NULL;
 		}
 		free(dir);
-		return v;
+		return v;	/* no directory yet: none */
 	}
 	while ((de = readdir(d))) {
 		char *ini;
 		if (de->d_name[0] == '.' || ct_volume_name_check(de->d_name, NULL) < 0)
 			continue;
 		ini = ct_xasprintf("%s/%s/" INI_NAME, dir, de->d_name);
-		if (ct_exists(ini)) {
-			v = ct_xrealloc(v, (n + 2) * sizeof(char *));
-			v[n++] = ct_xstrdup(de->d_name);
-			v[n] = NULL;
-		}
+		if (ct_exists(ini))
+			strv_push(&v, &n, de->d_name);
 		free(ini);
 	}
 	closedir(d);
@@ -470,11 +474,8 @@ char **ct_volume_users(const char *root, const char *name, struct ct_err *e)
 			ct_buf_free(&names);
 			free(cdir);
 		}
-		if (u.found) {
-			v = ct_xrealloc(v, (n + 2) * sizeof(char *));
-			v[n++] = ct_xstrdup(de->d_name);
-			v[n] = NULL;
-		}
+		if (u.found)
+			strv_push(&v, &n, de->d_name);
 		free(ini);
 	}
 	closedir(d);
@@ -505,14 +506,13 @@ char **ct_volumes_in_use(const char *root, struct ct_err *e)
 	size_t n = 0;
 
 	if (!d) {
-		int err = errno;
-		if (err != ENOENT) {
-			ct_err(e, err, "opendir %s", dir);
+		if (errno != ENOENT) {
+			ct_err(e, errno, "opendir %s", dir);
 			free(v);
 			v = NULL;
 		}
 		free(dir);
-		return v;
+		return v;	/* no directory yet: none */
 	}
 	while ((de = readdir(d))) {
 		char *ini;
@@ -529,9 +529,7 @@ char **ct_volumes_in_use(const char *root, struct ct_err *e)
 	free(dir);
 	for (char *l = strtok_r(names.data ? names.data : (char *)"", "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {
-		v = ct_xrealloc(v, (n + 2) * sizeof(char *));
-		v[n++] = ct_xstrdup(l);
-		v[n] = NULL;
+		strv_push(&v, &n, l);
 	}
 	ct_buf_free(&names);
 	qsort(v, n, sizeof(char *), str_cmp);

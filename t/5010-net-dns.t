@@ -3,16 +3,6 @@ test_description='ct-net: names on user networks (DNS responder), connect and di
 . "$(dirname "$0")/lib/test-lib.sh"
 test_require ROOT NETNS NFT BUSYBOX JQ
 . "$CT_SRC/t/5099-net-lib.sh"
-# cxr ID CMD...: as cx, with the container's /etc/hosts and /etc/resolv.conf
-# bind-mounted over the host's in a private mount namespace (what the
-# runtime does with the bundle's files)
-cxr() {
-	cxr_id=$1; shift
-	cx "$cxr_id" unshare -m sh -c '
-		d=$1; shift
-		mount --bind "$d/resolv.conf" /etc/resolv.conf &&
-		mount --bind "$d/hosts" /etc/hosts && exec "$@"' sh "$CT_ROOT/containers/$cxr_id" "$@"
-}
 cping() { cx "$1" timeout 10 busybox ping -c 1 -W 2 "$2" >/dev/null 2>&1; }
 
 test_expect_success 'two containers on a user network' '

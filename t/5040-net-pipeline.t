@@ -2,26 +2,7 @@
 test_description='ct-net with the real pipeline: a busybox image run by ct-spawn in the namespace ct-net made (published port, names, files)'
 . "$(dirname "$0")/lib/test-lib.sh"
 test_require ROOT NETNS NFT BUSYBOX JQ UMOCI MKIMAGE
-command -v nsenter >/dev/null || skip_all "needs nsenter (util-linux)"
-
-# ct-net runs in a throw-away namespace that plays the host
-# (not $(test_netns ...): its clean-up would be registered in the subshell)
-HNS=ct-test-host-$$
-ip netns add "$HNS" || skip_all "cannot create a network namespace"
-test_cleanup "ip netns delete $HNS"
-ip -n "$HNS" link set lo up
-test_cleanup "for f in '$CT_ROOT'/networks/*.dns.pid; do kill \$(cat \"\$f\"); done"
-hx() { nsenter --net="/run/netns/$HNS" "$@"; }
-net() { hx ct-net "$@"; }
-# mkctr ID [NAME]: a bundle as ct-mount leaves it, in containers/ID
-mkctr() {
-	d=$CT_ROOT/containers/$1
-	mkdir -p "$d/rootfs" &&
-	printf '[container]\nid = %s\nname = %s\n' "$1" "${2:-$1}" >"$d/ct.ini" &&
-	printf '%s\n' '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"args":["sh"],"cwd":"/"},"linux":{"namespaces":[{"type":"pid"},{"type":"network"},{"type":"mount"}]}}' >"$d/config.json"
-}
-# cx ID CMD...: run CMD in the container's network namespace
-cx() { cx_id=$1; shift; nsenter --net="$CT_ROOT/netns/$cx_id" "$@"; }
+. "$CT_SRC/t/5099-net-lib.sh"
 [ -x "$CT_BUILD/bin/ct-spawn" ] || skip_all "needs ct-spawn in this build"
 
 # a busybox rootfs from the fixture image, shared by the bundles

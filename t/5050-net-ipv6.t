@@ -6,14 +6,6 @@ test_require ROOT NETNS NFT BUSYBOX JQ
 hx sh -c 'test -d /proc/sys/net/ipv6' || skip_all "no IPv6 in this kernel"
 hx nft list tables ip6 >/dev/null 2>&1 || skip_all "nft has no ip6 family here"
 
-# cxr ID CMD...: as cx, with the container's /etc/hosts and resolv.conf
-cxr() {
-	cxr_id=$1; shift
-	cx "$cxr_id" unshare -m sh -c '
-		d=$1; shift
-		mount --bind "$d/resolv.conf" /etc/resolv.conf &&
-		mount --bind "$d/hosts" /etc/hosts && exec "$@"' sh "$CT_ROOT/containers/$cxr_id" "$@"
-}
 ping6() { cx "$1" timeout 10 busybox ping -6 -c 1 -W 2 "$2" >/dev/null 2>&1; }
 ip6of() { sed -n "/^id = $2\$/,/^\$/s/^ip6 = //p" "$CT_ROOT/networks/$1.ini"; }
 

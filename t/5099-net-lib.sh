@@ -1,4 +1,4 @@
-# Sourced by the ct-net tests t/50[0-3]0: ct-net runs in a throw-away
+# Sourced by the ct-net tests t/50[0-5]0: ct-net runs in a throw-away
 # network namespace that plays the host, with helpers to run in it.
 command -v nsenter >/dev/null || skip_all "needs nsenter (util-linux)"
 
@@ -19,3 +19,13 @@ mkctr() {
 }
 # cx ID CMD...: run CMD in the container's network namespace
 cx() { cx_id=$1; shift; nsenter --net="$CT_ROOT/netns/$cx_id" "$@"; }
+# cxr ID CMD...: as cx, with the container's /etc/hosts and resolv.conf
+# bind-mounted over the host's in a private mount namespace (what the
+# runtime does with the bundle's files)
+cxr() {
+	cxr_id=$1; shift
+	cx "$cxr_id" unshare -m sh -c '
+		d=$1; shift
+		mount --bind "$d/resolv.conf" /etc/resolv.conf &&
+		mount --bind "$d/hosts" /etc/hosts && exec "$@"' sh "$CT_ROOT/containers/$cxr_id" "$@"
+}
