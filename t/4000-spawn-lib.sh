@@ -8,6 +8,8 @@
 #                           the jq filter, sharing base's rootfs (absolute root.path)
 #   spawn ARGS...           ct-spawn with a private --root
 #   sid NAME                a container id unique to this script run
+#   wait_ini ID KEY VALUE   wait (10 s) until run/ID/state.ini has KEY = VALUE
+#   screen, wait_screen RE  the tmux pane of session $sess; wait (20 s) for RE
 
 spawn_base() {
 	layout=$(ct_fixture busybox) || return 1
@@ -36,3 +38,24 @@ sid() {
 
 # Every container this script made is gone at exit, with its cgroup.
 test_cleanup 'for d in "$TEST_DIR"/run/*/; do [ -d "$d" ] && ct-spawn --root "$TEST_DIR/run" delete --force "$(basename "$d")"; done'
+
+wait_ini() {
+	for i in $(seq 200); do
+		grep -qx "$2 = $3" "run/$1/state.ini" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "state.ini of $1 never had $2 = $3:" >&2
+	cat "run/$1/state.ini" >&2
+	return 1
+}
+
+screen() { tmux capture-pane -p -t "$sess"; }
+wait_screen() {
+	for i in $(seq 400); do
+		screen | grep -q "$1" && return 0
+		sleep 0.05
+	done
+	echo "never saw '$1' on the screen:" >&2
+	screen >&2
+	return 1
+}

@@ -5,16 +5,6 @@ test_description='ct-spawn run -t: a pty session driven through tmux (type, read
 test_require ROOT MOUNTNS UMOCI JQ MKIMAGE TMUX
 
 sess=ct-test-tty-$$
-screen() { tmux capture-pane -p -t "$sess"; }
-wait_screen() {
-	for i in $(seq 300); do
-		screen | grep -q "$1" && return 0
-		sleep 0.05
-	done
-	echo "never saw '$1' on the screen:" >&2
-	screen >&2
-	return 1
-}
 
 test_expect_success 'set up a busybox bundle with umoci' '
 	spawn_base &&

@@ -4,17 +4,6 @@ test_description='ct-spawn run -d: the supervisor — log, state.ini, restart po
 . "$CT_SRC/t/4000-spawn-lib.sh"
 test_require ROOT MOUNTNS UMOCI JQ MKIMAGE
 
-wait_ini() {
-	# wait_ini ID KEY VALUE
-	for i in $(seq 200); do
-		grep -qx "$2 = $3" "run/$1/state.ini" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "state.ini of $1 never had $2 = $3:" >&2
-	cat "run/$1/state.ini" >&2
-	return 1
-}
-
 test_expect_success 'set up a busybox bundle with umoci' '
 	spawn_base
 '

@@ -4,16 +4,6 @@ test_description='ct-spawn run -d: health checks from the org.ct.health.* annota
 . "$CT_SRC/t/4000-spawn-lib.sh"
 test_require ROOT MOUNTNS UMOCI JQ MKIMAGE
 
-wait_ini() {
-	for i in $(seq 200); do
-		grep -qx "$2 = $3" "run/$1/state.ini" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "state.ini of $1 never had $2 = $3:" >&2
-	cat "run/$1/state.ini" >&2
-	return 1
-}
-
 # hc BUNDLE TEST-JSON [RETRIES] [START-PERIOD-NS]: a sleeping container
 # checked every 200 ms with a 2 s timeout
 hc() {

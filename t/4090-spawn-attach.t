@@ -5,25 +5,6 @@ test_description='ct-spawn attach: a terminal (or stdio) reconnected to a run -d
 test_require ROOT MOUNTNS UMOCI JQ MKIMAGE TMUX
 
 sess=ct-test-attach-$$
-screen() { tmux capture-pane -p -t "$sess"; }
-wait_screen() {
-	for i in $(seq 300); do
-		screen | grep -q "$1" && return 0
-		sleep 0.05
-	done
-	echo "never saw '$1' on the screen:" >&2
-	screen >&2
-	return 1
-}
-wait_ini() {
-	for i in $(seq 200); do
-		grep -qx "$2 = $3" "run/$1/state.ini" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "state.ini of $1 never had $2 = $3:" >&2
-	cat "run/$1/state.ini" >&2
-	return 1
-}
 attach_in_tmux() {
 	tmux new-session -d -s "$sess" -x 100 -y 30 \
 		"ct-spawn --root $TEST_DIR/run attach $1; echo EXIT=\$?; sleep 30"
