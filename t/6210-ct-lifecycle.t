@@ -5,15 +5,7 @@ test_require ROOT OVERLAY BUSYBOX
 
 test_cleanup 'for d in "$CT_ROOT"/containers/*/; do [ -d "$d" ] && ct rm -f "$(basename "$d")" >/dev/null 2>&1; done'
 
-# wait_status NAME STATE: until ct ps says so (5 s at most)
-wait_status() {
-	for i in $(seq 50); do
-		test "$(ct ps -a -f name=$1 --format "{{.State}}")" = "$2" && return 0
-		sleep 0.1
-	done
-	echo "$1 is $(ct ps -a -f name=$1 --format "{{.State}}"), not $2" >&2
-	return 1
-}
+. "$CT_SRC/t/6099-ct-lib.sh"
 
 test_expect_success 'setup: a busybox image' '
 	mkdir -p rootfs/bin rootfs/tmp &&
@@ -65,11 +57,11 @@ test_expect_success 'top lists the container'"'"'s processes as host ps does' '
 test_expect_success 'restart stops and starts again: a new pid, still named' '
 	pid1=$(ct top eins -o pid= | tr -d " ") &&
 	ct restart -t 1 eins >out && test "$(cat out)" = eins &&
-	wait_status eins running &&
+	wait_state eins running &&
 	pid2=$(ct top eins -o pid= | tr -d " ") &&
 	test -n "$pid2" && test "$pid1" != "$pid2" &&
 	ct restart two >out && test "$(cat out)" = two &&
-	wait_status two exited
+	wait_state two exited
 '
 
 test_expect_success 'port lists what ct-net published; one port alone gives the host side' '
@@ -127,9 +119,9 @@ test_expect_success 'stop -t and restart -t of several containers at once' '
 	ct run -d --network none --name s1 busybox sleep 100 >/dev/null &&
 	ct run -d --network none --name s2 busybox sleep 100 >/dev/null &&
 	ct restart -t 1 s1 s2 >out && printf "s1\ns2\n" >expect && test_cmp expect out &&
-	wait_status s1 running && wait_status s2 running &&
+	wait_state s1 running && wait_state s2 running &&
 	ct stop -t 1 s1 s2 >out && test_cmp expect out &&
-	wait_status s1 exited && wait_status s2 exited &&
+	wait_state s1 exited && wait_state s2 exited &&
 	ct rm s1 s2 >/dev/null
 '
 

@@ -5,14 +5,7 @@ test_require ROOT OVERLAY BUSYBOX
 
 test_cleanup 'for d in "$CT_ROOT"/containers/*/; do [ -d "$d" ] && ct rm -f "$(basename "$d")" >/dev/null 2>&1; done'
 
-wait_state() {
-	for i in $(seq 50); do
-		test "$(ct ps -a -f name=$1 --format "{{.State}}")" = "$2" && return 0
-		sleep 0.1
-	done
-	echo "$1 is $(ct ps -a -f name=$1 --format "{{.State}}"), not $2" >&2
-	return 1
-}
+. "$CT_SRC/t/6099-ct-lib.sh"
 
 test_expect_success 'setup: a busybox image' '
 	mkdir -p rootfs/bin rootfs/tmp &&
