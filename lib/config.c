@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,4 +147,16 @@ int ct_config_root(const struct ct_config *c, char *out, size_t n, struct ct_err
 		return ct_err(e, 0, "state root \"%s\" is not an absolute path; set CT_ROOT or [storage] root to one",
 			      out);
 	return 0;
+}
+
+char *ct_state_root(struct ct_err *e)
+{
+	struct ct_config cfg = { 0 };
+	char root[PATH_MAX];
+	int r = ct_config_load(&cfg, e);
+
+	if (r == 0)
+		r = ct_config_root(&cfg, root, sizeof root, e);
+	ct_config_free(&cfg);
+	return r < 0 ? NULL : ct_xstrdup(root);
 }

@@ -44,5 +44,8 @@ int ct_config_bool(const struct ct_config *c, const char *section,
 
 /* The state root directory (see above), without creating it. */
 int ct_config_root(const struct ct_config *c, char *out, size_t n, struct ct_err *e);
+/* Load ct.conf and return the state root (allocated), or NULL with e set:
+ * what every tool does first. */
+char *ct_state_root(struct ct_err *e);
 
 #endif

@@ -637,23 +637,32 @@ void ct_spec_list_add(struct ct_spec_list *l, char *s)
 	l->v[l->n++] = s;
 }
 
+/* A decimal number (digits, an optional fraction) at *p, which is moved
+ * past it; the number of digits read (0: none there). */
+static int scan_decimal(const char **p, double *v)
+{
+	int digits = 0;
+
+	*v = 0;
+	while (**p >= '0' && **p <= '9') {
+		*v = *v * 10 + (*(*p)++ - '0');
+		digits++;
+	}
+	if (**p == '.') {
+		(*p)++;
+		for (double f = 0.1; **p >= '0' && **p <= '9'; f /= 10, digits++)
+			*v += (*(*p)++ - '0') * f;
+	}
+	return digits;
+}
+
 int ct_spec_parse_bytes(const char *s, int64_t *out)
 {
 	static const char units[] = "bkmgtp";
 	const char *p = s, *u;
-	double v = 0, scale = 1;
-	int digits = 0;
+	double v, scale = 1;
 
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (*p++ - '0');
-		digits++;
-	}
-	if (*p == '.') {
-		p++;
-		for (double f = 0.1; *p >= '0' && *p <= '9'; f /= 10, digits++)
-			v += (*p++ - '0') * f;
-	}
-	if (!digits)
+	if (!scan_decimal(&p, &v))
 		return -1;
 	if (*p == ' ')
 		p++;
@@ -691,19 +700,10 @@ int ct_spec_parse_duration(const char *s, int64_t *ns)
 	if (!*p)
 		return -1;
 	while (*p) {
-		double v = 0;
-		int digits = 0;
+		double v;
 		size_t best = 0, bi = 0;
-		while (*p >= '0' && *p <= '9') {
-			v = v * 10 + (*p++ - '0');
-			digits++;
-		}
-		if (*p == '.') {
-			p++;
-			for (double f = 0.1; *p >= '0' && *p <= '9'; f /= 10, digits++)
-				v += (*p++ - '0') * f;
-		}
-		if (!digits)
+
+		if (!scan_decimal(&p, &v))
 			return -1;
 		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 			size_t n = strlen(units[i].u);

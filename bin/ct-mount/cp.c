@@ -130,20 +130,19 @@ static int write_tree(struct archive *a, int dfd, const char *name, const char *
 
 int ct_mount_cp_main(int argc, char **argv)
 {
-	struct ct_config cfg;
 	struct ct_container c = { 0 };
 	struct ct_err e;
-	char root[4096];
+	char *root;
 	int rootfd, fd;
 	const char *verb = argv[1];
 
 	if (argc != 4)
 		ct_die_usage("usage: ct-mount %s ID|NAME PATH", verb);
-	if (ct_config_load(&cfg, &e) < 0 || ct_config_root(&cfg, root, sizeof root, &e) < 0)
+	if (!(root = ct_state_root(&e)))
 		ct_die_err(&e);
-	ct_config_free(&cfg);
 	if (ct_container_lookup(root, argv[2], &c, &e) < 0)
 		ct_die_err(&e);
+	free(root);
 	char *rp = ct_xasprintf("%s/rootfs", c.dir);
 
 	rootfd = open(rp, O_PATH | O_DIRECTORY | O_CLOEXEC);

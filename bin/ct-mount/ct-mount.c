@@ -148,14 +148,12 @@ struct mount_req {
 
 static char *state_root(void)
 {
-	struct ct_config cfg = { 0 };
 	struct ct_err e;
-	char root[PATH_MAX];
+	char *root = ct_state_root(&e);
 
-	if (ct_config_load(&cfg, &e) < 0 || ct_config_root(&cfg, root, sizeof(root), &e) < 0)
+	if (!root)
 		ct_die_err(&e);
-	ct_config_free(&cfg);
-	return ct_xstrdup(root);
+	return root;
 }
 
 /* One line of the pipe protocol: an image digest or a layer directory. */

@@ -28,14 +28,12 @@
 
 static char *root_dir(void)
 {
-	struct ct_config cfg;
 	struct ct_err e;
-	char root[4096];
+	char *root = ct_state_root(&e);
 
-	if (ct_config_load(&cfg, &e) < 0 || ct_config_root(&cfg, root, sizeof root, &e) < 0)
+	if (!root)
 		ct_die_err(&e);
-	ct_config_free(&cfg);
-	return ct_xstrdup(root);
+	return root;
 }
 
 /* --- state.ini ----------------------------------------------------------- */

@@ -52,14 +52,12 @@ static const char usage[] =
 
 static char *state_root(void)
 {
-	struct ct_config cfg = { 0 };
 	struct ct_err e;
-	char root[PATH_MAX];
+	char *root = ct_state_root(&e);
 
-	if (ct_config_load(&cfg, &e) < 0 || ct_config_root(&cfg, root, sizeof(root), &e) < 0)
+	if (!root)
 		ct_die_err(&e);
-	ct_config_free(&cfg);
-	return ct_xstrdup(root);
+	return root;
 }
 
 enum { OPT_FILTER = 256, OPT_NAME, OPT_FORMAT };
