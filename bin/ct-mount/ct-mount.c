@@ -144,6 +144,11 @@ struct mount_req {
 	char *image;		/* "sha256:..." or NULL */
 	char **layers;		/* absolute paths, lowest first */
 	size_t nlayers;
+	/* --image: the image as take_image loaded it (for its platform), and
+	 * its store, handed on to make_container instead of loading it twice */
+	int preloaded;
+	struct ct_store pre_store;
+	struct ct_image pre_img;
 };
 
 static char *state_root(void)
@@ -222,8 +227,9 @@ static void take_image(const char *root, const char *ref, const char *platform,
 		take_line(r, dir, "--image");
 		free(dir);
 	}
-	ct_image_free(&img);
-	ct_store_close(&s);
+	r->preloaded = 1;
+	r->pre_store = s;
+	r->pre_img = img;
 }
 
 static void read_stdin_lines(struct mount_req *r)
@@ -326,10 +332,15 @@ static int make_container(const char *root, struct mount_req *r, struct ct_conta
 	const char *user = r->user;
 	int have_img = 0, mounted = 0, made = 0, rc = -1, unusable = 0, busyfd = -1;
 
+	if (r->preloaded) {
+		store = r->pre_store;
+		img = r->pre_img;
+	} else if (r->image &&
+		   (ct_store_open(&store, root, 0, e) < 0 ||
+		    ct_image_load(&store, r->image, NULL, &img, e) < 0)) {
+		goto out;
+	}
 	if (r->image) {
-		if (ct_store_open(&store, root, 0, e) < 0 ||
-		    ct_image_load(&store, r->image, NULL, &img, e) < 0)
-			goto out;
 		have_img = 1;
 		ct_say("image %s: config %s, %zu layers", img.top_digest.str,
 		       img.config_digest.str, img.nlayers);
