@@ -196,4 +196,21 @@ test_expect_success 'an upper that overlayfs refuses: a one-line warning, then a
 	same_tree "$(cat out9)/rootfs" umo/rootfs
 '
 
+test_cleanup 'for m in "$TEST_DIR"/r-index/containers/*/rootfs; do umount "$m" 2>/dev/null; done; true'
+test_expect_success '--image --platform: the container is made from that variant (its config), the host one without' '
+	BI=$(ct_fixture busybox --index) &&
+	(
+		CT_ROOT=$TEST_DIR/r-index && export CT_ROOT &&
+		image_into_store "$BI" &&
+		d=$(jq -r ".manifests[0].digest" "$CT_ROOT/images/index.json") &&
+		ct-unpack --platform linux/arm64/v8 "$d" >/dev/null &&
+		ct-unpack "$d" >/dev/null &&
+		B=$(ct-mount --image "$d" --platform linux/arm64/v8 -- true) &&
+		grep -q "^labels = .*ct.test.platform=linux/arm64/v8" "$B/ct.ini" &&
+		B2=$(ct-mount --image "$d" -- true) &&
+		! grep -q "ct.test.platform" "$B2/ct.ini" &&
+		ct-mount --umount --rm "${B##*/}" && ct-mount --umount --rm "${B2##*/}"
+	)
+'
+
 test_done
